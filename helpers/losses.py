@@ -1,0 +1,103 @@
+"""Losses, each returning ``(value, gradient)``; the gradient is taken with respect to the first argument.
+
+Shapes: the prediction and target have the same shape, any shape; the value is a float and the
+gradient has the prediction's shape. ``reduction='mean'`` divides by the number of elements, as
+PyTorch does; ``reduction='sum'`` adds them up (the source's ||y_hat - y||^2).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from helpers._validate import as_array, in_interval, labels_in, one_of, same_shape
+from helpers.activations import sigmoid, softplus
+
+_BCE_LOG_CLAMP = -100.0  # PyTorch's BCELoss clamps log(p) at -100
+_BCE_EPS = 1e-12  # and its backward divides by max(p (1 - p), 1e-12)
+
+
+def _pair(pred, target, pred_name, target_name):
+    pred = as_array(pred, pred_name)
+    target = as_array(target, target_name)
+    same_shape(pred, target, pred_name, target_name)
+    return pred, target
+
+
+def _reduce(per_element, grad, reduction):
+    one_of(reduction, ("mean", "sum"), "reduction")
+    if reduction == "mean":
+        n = max(per_element.size, 1)
+        return float(np.sum(per_element) / n), grad / n
+    return float(np.sum(per_element)), grad
+
+
+def mse(y_hat, y, reduction="mean"):
+    """Squared error: sum or mean of (y_hat - y)^2; gradient 2 (y_hat - y) (/ number of elements)."""
+    y_hat, y = _pair(y_hat, y, "y_hat", "y")
+    r = y_hat - y
+    return _reduce(r**2, 2.0 * r, reduction)
+
+
+def bce(y_hat, y, reduction="mean"):
+    """Binary cross-entropy on probabilities y_hat in [0, 1], labels y in {0, 1}.
+
+    -[y log y_hat + (1 - y) log(1 - y_hat)], logs clamped at -100 as in PyTorch;
+    gradient (y_hat - y) / max(y_hat (1 - y_hat), 1e-12), as in PyTorch's backward.
+    """
+    y_hat, y = _pair(y_hat, y, "y_hat", "y")
+    in_interval(y_hat, 0.0, 1.0, "y_hat")
+    labels_in(y, (0.0, 1.0), "y")
+    with np.errstate(divide="ignore"):
+        log_p = np.maximum(np.log(y_hat), _BCE_LOG_CLAMP)
+        log_1mp = np.maximum(np.log1p(-y_hat), _BCE_LOG_CLAMP)
+    per = -(y * log_p + (1.0 - y) * log_1mp)
+    grad = (y_hat - y) / np.maximum(y_hat * (1.0 - y_hat), _BCE_EPS)
+    return _reduce(per, grad, reduction)
+
+
+def bce_with_logits(z, y, reduction="mean"):
+    """BCE of sigma(z) (z: logits) against labels y in {0, 1}; gradient sigma(z) - y.
+
+    softplus(z) - y z, written max(z, 0) - y z + log1p(e^-|z|) so that the large terms cancel
+    exactly before the small one is added (softplus(40) - 40 would lose log1p(e^-40) entirely).
+    """
+    z, y = _pair(z, y, "z", "y")
+    labels_in(y, (0.0, 1.0), "y")
+    per = (np.maximum(z, 0.0) - y * z) + np.log1p(np.exp(-np.abs(z)))
+    grad = (1.0 - y) * sigmoid(z) - y * sigmoid(-z)  # = sigma(z) - y without cancellation for y = 1
+    return _reduce(per, grad, reduction)
+
+
+def perceptron(z, y, reduction="mean"):
+    """Perceptron loss max(0, -y z) for labels y in {-1, +1}.
+
+    Gradient -y where y z < 0, 0 where y z > 0, and the subgradient -y/2 at y z = 0, so that
+    the gradient is -(y - sign(z)) / 2 everywhere: descent with rate 2 eta is the perceptron rule
+    with rate eta, including sign(0) = 0.
+    """
+    z, y = _pair(z, y, "z", "y")
+    labels_in(y, (-1.0, 1.0), "y")
+    margin = y * z
+    return _reduce(np.maximum(0.0, -margin), -y * np.heaviside(-margin, 0.5), reduction)
+
+
+def adaline(y_hat, y, reduction="mean"):
+    """Adaline (least mean squares) loss (y - y_hat)^2 / 2; gradient y_hat - y."""
+    y_hat, y = _pair(y_hat, y, "y_hat", "y")
+    r = y_hat - y
+    return _reduce(0.5 * r**2, r, reduction)
+
+
+def tanh_logistic(z, y, reduction="mean"):
+    """The loss of problem 1.4.3 for y_hat = tanh(z), labels y in {-1, +1}.
+
+    -1/2 [(1 + y) ln(1 + y_hat) + (1 - y) ln(1 - y_hat)] = softplus(-2 y z) - ln 2, computed in the
+    second form so it stays finite at any z; gradient -(y - tanh z) = -2 y sigma(-2 y z).
+    """
+    z, y = _pair(z, y, "z", "y")
+    labels_in(y, (-1.0, 1.0), "y")
+    m = -2.0 * y * z
+    per = softplus(m, threshold=np.inf) - math.log(2.0)
+    return _reduce(per, -2.0 * y * sigmoid(m), reduction)

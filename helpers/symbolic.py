@@ -1,0 +1,144 @@
+"""The same activations, losses and network written in sympy and differentiated by sympy.
+
+This is the independent oracle of the tests and the source of the derivations the notebooks show.
+Importing it imports sympy; ``import helpers`` does not.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from helpers._validate import one_of
+from helpers.activations import get_activation
+
+
+def _heaviside(x, h0=0.5):
+    return mpmath.mpf(1) if x > 0 else (mpmath.mpf(0) if x < 0 else mpmath.mpf(h0))
+
+
+_MODULES = [{"Heaviside": _heaviside}, "mpmath"]
+
+
+def relu(z):
+    """ReLU(z) = z H(z) with H(0) = 0, so that sympy's derivative H(z) + z delta(z) is 0 at 0, as PyTorch's.
+
+    (Heaviside rather than Piecewise: nested Piecewise makes sympy's diff slow by orders of magnitude.)
+    """
+    return z * sp.Heaviside(z, 0)
+
+
+def activation_expr(spec, z):
+    """sympy expression of an activation (name or Activation) at the sympy expression ``z``.
+
+    Softplus is the smooth log(1 + e^{beta z}) / beta: PyTorch's threshold switch is a float shortcut.
+    """
+    act = get_activation(spec)
+    p = act.params
+    exprs = {
+        "identity": lambda: z,
+        "relu": lambda: relu(z),
+        "leaky_relu": lambda: _leaky(z, sp.nsimplify(p.get("negative_slope", 0.01))),
+        "scaled_relu": lambda: sp.nsimplify(p.get("scale", 5.0)) * relu(z),
+        "sigmoid": lambda: 1 / (1 + sp.exp(-z)),
+        "tanh": lambda: sp.tanh(z),
+        "softplus": lambda: sp.log(1 + sp.exp(sp.nsimplify(p.get("beta", 1.0)) * z)) / sp.nsimplify(p.get("beta", 1.0)),
+        "gelu": lambda: _gelu(z, p.get("approximate", "none")),
+    }
+    return exprs[act.name]()
+
+
+def _leaky(z, a):
+    """a z + (1 - a) z H(z): slope a for z <= 0 (including 0, as PyTorch) and 1 for z > 0."""
+    return a * z + (1 - a) * relu(z)
+
+
+def _gelu(z, approximate):
+    if approximate == "tanh":
+        u = sp.sqrt(2 / sp.pi) * (z + sp.Rational(44715, 10**6) * z**3)
+        return z / 2 * (1 + sp.tanh(u))
+    return z / 2 * (1 + sp.erf(z / sp.sqrt(2)))
+
+
+def loss_expr(name, p, y):
+    """Per-element loss as a sympy expression of the prediction ``p`` and label ``y``.
+
+    Names: 'mse' (p - y)^2, 'bce' on probabilities, 'bce_with_logits' (p is the logit),
+    'perceptron' max(0, -y p), 'adaline' (y - p)^2 / 2, 'tanh_logistic' in the source's form.
+    """
+    s = 1 / (1 + sp.exp(-p))
+    exprs = {
+        "mse": lambda: (p - y) ** 2,
+        "bce": lambda: -(y * sp.log(p) + (1 - y) * sp.log(1 - p)),
+        "bce_with_logits": lambda: -(y * sp.log(s) + (1 - y) * sp.log(1 - s)),
+        "perceptron": lambda: sp.Max(0, -y * p),
+        "adaline": lambda: (y - p) ** 2 / 2,
+        "tanh_logistic": lambda: -((1 + y) * sp.log(1 + sp.tanh(p)) + (1 - y) * sp.log(1 - sp.tanh(p))) / 2,
+    }
+    one_of(name, tuple(exprs), "loss")
+    return exprs[name]()
+
+
+def derivative(expr, var):
+    """d expr / d var by sympy.
+
+    ReLU-like terms u H(u) differentiate to u' H(u) + u u' delta(u); every delta stands beside the
+    factor u that vanishes where it fires, so the delta terms are dropped.
+    """
+    return sp.diff(expr, var).replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+
+
+def evaluate(expr, values, dps=40):
+    """Evaluate a sympy expression at ``{symbol: float}`` with mpmath at ``dps`` digits; returns a float."""
+    fn = sp.lambdify(list(values), expr, modules=_MODULES)
+    with mpmath.workdps(dps):
+        return float(fn(*[mpmath.mpf(float(v)) for v in values.values()]))
+
+
+def elementwise(expr_of, grid, dps=1000):
+    """Evaluate ``expr_of(z)`` (a sympy function of one symbol) at each float of ``grid``; same shape.
+
+    The naive forms cancel catastrophically far out (1 + erf(-21), 1 - tanh(50)^2, log(1 + e^-1600)),
+    so the default is 1000 digits: enough for every |z| <= 800 of the tests.
+    """
+    z = sp.Symbol("z", real=True)
+    fn = sp.lambdify(z, expr_of(z), modules=_MODULES)
+    grid = np.asarray(grid, dtype=np.float64)
+    with mpmath.workdps(dps):
+        out = [float(fn(mpmath.mpf(float(v)))) for v in grid.ravel()]
+    return np.array(out).reshape(grid.shape)
+
+
+def _loss_of(net, X, params, y, loss, reduction):
+    """The reduced loss as a sympy expression, from sympy matrices X (N, n_0) and params W{l}, b{l} (1, n_l)."""
+    Z = X
+    for l, act in enumerate(net.activations, start=1):
+        pre = Z * params[f"W{l}"].T + sp.ones(Z.shape[0], 1) * params[f"b{l}"]
+        Z = pre.applyfunc(lambda e, act=act: activation_expr(act, e))
+    terms = [loss_expr(loss, Z[i, j], sp.nsimplify(y[i, j])) for i in range(y.shape[0]) for j in range(y.shape[1])]
+    return sp.Add(*terms) / (y.size if reduction == "mean" else 1)
+
+
+def network_gradients(net, x, y, loss="mse", reduction="mean", dps=40):
+    """Gradients of the loss of a :class:`~helpers.network.Network` at its current parameters, by sympy.
+
+    Builds the network on one symbol per entry of x (N, n_0) and of every W{l}, b{l}, differentiates
+    the reduced loss with ``sp.diff`` and evaluates with mpmath at ``dps`` digits. Returns the same
+    dict as :func:`helpers.gradcheck.network_gradients`: dJdW1, dJdb1, ..., dJdx.
+    """
+    one_of(reduction, ("mean", "sum"), "reduction")
+    y = np.asarray(y, dtype=np.float64)
+    arrays = {"x": np.asarray(x, dtype=np.float64)}
+    arrays.update({k: (v if v.ndim == 2 else v[None, :]) for k, v in net.parameters.items()})
+    mats = {k: sp.Matrix(*v.shape, lambda i, j, k=k: sp.Symbol(f"{k}_{i}_{j}", real=True)) for k, v in arrays.items()}
+    J = _loss_of(net, mats["x"], {k: m for k, m in mats.items() if k != "x"}, y, loss, reduction)
+    symbols = [s for m in mats.values() for s in m]
+    fn = sp.lambdify(symbols, [derivative(J, s) for s in symbols], modules=_MODULES)
+    with mpmath.workdps(dps):
+        flat = iter(float(g) for g in fn(*[mpmath.mpf(float(e)) for v in arrays.values() for e in v.ravel()]))
+    out = {}
+    for key, arr in arrays.items():
+        shape = arr.shape if key == "x" else net.parameters[key].shape
+        out[f"dJd{key}"] = np.array([next(flat) for _ in range(arr.size)]).reshape(shape)
+    return out

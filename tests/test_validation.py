@@ -1,0 +1,72 @@
+"""Bad input gets a ValueError/TypeError that names the argument, what was expected and what came."""
+
+import numpy as np
+import pytest
+
+from helpers import MLP, Network, bce_loss, losses, mse_loss
+from helpers.activations import gelu, get_activation, softmax
+from helpers.gradcheck import rel_error
+from helpers.jacobians import mlp_jacobians
+
+
+@pytest.mark.parametrize(
+    ("call", "exc", "words"),
+    [
+        (lambda: losses.mse(np.zeros((2, 3)), np.zeros((3, 2))), ValueError, ["y_hat", "y", "(2, 3)", "(3, 2)"]),
+        (lambda: losses.mse([1.0, np.nan], [1.0, 2.0]), ValueError, ["y_hat", "finite", "nan"]),
+        (lambda: losses.mse([1.0, 2.0], [np.inf, 2.0]), ValueError, ["y", "finite", "inf"]),
+        (lambda: losses.mse("abc", [1.0]), TypeError, ["y_hat", "number", "str"]),
+        (lambda: losses.mse([1.0], [1.0], reduction="avg"), ValueError, ["reduction", "'mean'", "'sum'", "'avg'"]),
+        (lambda: losses.bce([0.5], [2.0]), ValueError, ["y", "{0.0, 1.0}", "2.0"]),
+        (lambda: losses.bce([1.5], [1.0]), ValueError, ["y_hat", "[0.0, 1.0]", "1.5"]),
+        (lambda: losses.bce_with_logits([0.5], [-1.0]), ValueError, ["y", "{0.0, 1.0}", "-1.0"]),
+        (lambda: losses.perceptron([0.5], [0.0]), ValueError, ["y", "-1.0", "1.0", "got 0.0"]),
+        (lambda: losses.tanh_logistic([0.5], [0.5]), ValueError, ["y", "-1.0", "got 0.5"]),
+        (lambda: softmax([1.0, 2.0], temperature=0), ValueError, ["temperature", "> 0", "0"]),
+        (lambda: softmax([1.0, 2.0], temperature=-1.5), ValueError, ["temperature", "> 0", "-1.5"]),
+        (lambda: softmax([1.0, 2.0], temperature="hot"), TypeError, ["temperature", "real number", "str"]),
+        (lambda: softmax([1.0, np.nan]), ValueError, ["z", "finite", "nan"]),
+        (lambda: get_activation("swish"), ValueError, ["activation", "'relu'", "'swish'"]),
+        (lambda: get_activation(3), TypeError, ["activation", "name", "int"]),
+        (lambda: get_activation("relu", slope=2), TypeError, ["'relu'", "slope"]),
+        (lambda: gelu([1.0], approximate="fast"), ValueError, ["approximate", "'tanh'", "'fast'"]),
+        (lambda: MLP(2, 3, "relu", 4, 1, "identity"), ValueError, ["linear_2_in_features", "3", "got 4"]),
+        (lambda: MLP(2, 3, "relu", 3, 1, "softmaxx"), ValueError, ["activation", "'softmaxx'"]),
+        (
+            lambda: MLP(2, 3, "relu", 3, 1, "identity").forward(np.zeros((4, 3))),
+            ValueError,
+            ["x", "(any, 2)", "(4, 3)"],
+        ),
+        (lambda: MLP(2, 3, "relu", 3, 1, "identity").forward(np.zeros(2)), ValueError, ["x", "2-D", "(2,)"]),
+        (lambda: MLP(2, 3, "relu", 3, 1, "identity").backward(np.zeros((4, 1))), RuntimeError, ["forward"]),
+        (lambda: Network([2, 3], ["relu", "relu"]), ValueError, ["activations", "1", "got 2"]),
+        (lambda: Network([2, 3], ["relu"], init="zeros"), ValueError, ["init", "'he'", "'zeros'"]),
+        (lambda: mse_loss(np.zeros((2, 1)), np.zeros((2, 2))), ValueError, ["y_hat", "(2, 2)", "(2, 1)"]),
+        (lambda: bce_loss(np.full((2, 1), 0.3), np.full((2, 1), 0.5)), ValueError, ["y", "{0.0, 1.0}", "0.3"]),
+        (lambda: rel_error(np.zeros(2), np.zeros(3)), ValueError, ["same shape", "(2,)", "(3,)"]),
+    ],
+)
+def test_bad_input_message(call, exc, words):
+    with pytest.raises(exc) as info:
+        call()
+    for w in words:
+        assert w in str(info.value), (w, str(info.value))
+
+
+def test_backward_checks_the_gradient_shape():
+    net = MLP(2, 3, "relu", 3, 1, "identity")
+    net.forward(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match=r"dJdy_hat must have shape \(4, 1\), got \(4, 2\)"):
+        net.backward(np.zeros((4, 2)))
+
+
+def test_step_rejects_a_bad_learning_rate():
+    net = MLP(2, 3, "relu", 3, 1, "identity")
+    with pytest.raises(ValueError, match=r"lr must be a finite number > 0, got -0.1"):
+        net.step(-0.1)
+
+
+def test_jacobians_want_one_sample():
+    net = MLP(2, 3, "relu", 3, 1, "identity")
+    with pytest.raises(ValueError, match=r"x must be 1-D, got shape \(1, 2\)"):
+        mlp_jacobians(net, np.zeros((1, 2)), np.zeros(1), losses.mse)
