@@ -80,10 +80,14 @@ class Network:
             self.grads[f"dJdb{l}"] += db
         return d
 
-    def clear_grad_and_cache(self):
-        """Zero every gradient (in place) and forget the forward cache."""
+    def zero_grad(self):
+        """Zero every gradient in place (step 3 of the five); the forward cache stays for backward."""
         for g in self.grads.values():
             g.fill(0.0)
+
+    def clear_grad_and_cache(self):
+        """Zero every gradient and forget the forward cache (the homework's reset before a new batch)."""
+        self.zero_grad()
         self.cache = {}
 
     def step(self, lr):

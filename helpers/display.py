@@ -1,0 +1,38 @@
+"""Text for the notebooks: tables of layers and of formulas beside the helpers code that computes them."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+
+def source_line(fn, marker):
+    """The first line of ``fn``'s source that contains ``marker``, stripped (raises if none does)."""
+    for line in inspect.getsource(fn).splitlines():
+        if marker in line:
+            return line.strip()
+    raise ValueError(f"marker {marker!r} is not in the source of {fn.__qualname__}")
+
+
+def forward_table(net):
+    """The forward pass recorded in ``net.cache`` as a text table: layer, operation, input and output shapes."""
+    rows = [("layer", "operation", "input", "output")]
+    for l, act in enumerate(net.activations, start=1):
+        zin, zlin, zact = (net.cache[f"z{k}"] for k in (2 * l - 2, 2 * l - 1, 2 * l))
+        rows.append((f"{2 * l - 1}. Linear{l}", f"z{2 * l - 1} = z{2 * l - 2} W{l}^T + b{l}", zin.shape, zlin.shape))
+        rows.append((f"{2 * l}. {act}", f"z{2 * l} = {act}(z{2 * l - 1})", zlin.shape, zact.shape))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+
+
+def markdown_table(header, rows):
+    """A Markdown table (a string) from a header tuple and row tuples; cells are converted with str."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def array_str(a, precision=4):
+    """A compact, stable rendering of an array for printing (fixed precision, no scientific notation)."""
+    return np.array2string(np.asarray(a), precision=precision, suppress_small=True, floatmode="fixed")
