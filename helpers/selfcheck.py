@@ -117,7 +117,10 @@ def check_bce_output_gradient(fn, seed=0):
     k = y.size
     mistakes = [
         (y_hat - y, "missing the 1/K of the mean over the K outputs"),
-        ((y_hat - y) * y_hat * (1 - y_hat) / k, "multiplied by sigma'(z3) twice: it already cancelled the 1/(y_hat (1 - y_hat))"),  # fmt: skip
+        (
+            (y_hat - y) * y_hat * (1 - y_hat) / k,
+            "multiplied by sigma'(z3) again: it already cancelled the 1/(y_hat (1 - y_hat)) of dl/dy_hat",
+        ),
         ((y - y_hat) / k, "the sign is flipped: dl/dz3 = (y_hat - y) / K"),
         ((y_hat - y) / (y_hat * (1 - y_hat)) / k, "that is dl/dy_hat; multiply by dy_hat/dz3 = y_hat (1 - y_hat)"),
     ]

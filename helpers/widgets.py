@@ -84,7 +84,7 @@ def learning_rate_explorer(make_net, x, y, loss, epochs=200, lr=0.05, lr_range=(
         line.set_data(range(1, epochs + 1), history)
         finite = history[~np.isnan(history)]
         ax.set_ylim(finite.min() * 0.8, finite.max() * 1.25)
-        diverged = len(finite) < epochs
-        ax.set_title(f"lr = {lr:.3g}: " + (f"diverged at step {len(finite)}" if diverged else f"final {finite[-1]:.4f}"))
+        outcome = f"diverged at step {len(finite)}" if len(finite) < epochs else f"final {finite[-1]:.4f}"
+        ax.set_title(f"lr = {lr:.3g}: {outcome}")
 
     return Explorer(fig, update, {"lr": _log_slider(lr, *lr_range, "lr")})
