@@ -57,8 +57,12 @@ def network_gradients(net, x, y, loss):
     return {**{k: v.copy() for k, v in net.grads.items()}, "dJdx": dJdx}
 
 
-def numerical_network_gradients(net, x, y, loss, h=1e-5, order=4):
-    """The same dict as :func:`network_gradients`, by finite differences of the loss value."""
+def numerical_network_gradients(net, x, y, loss, h=1e-3, order=4):
+    """The same dict as :func:`network_gradients`, by finite differences of the loss value.
+
+    Defaults: the five-point stencil with h = 1e-3, truncation error O(h^4) ~ 1e-12 and
+    round-off ~ eps |J| / h ~ 1e-13 for a loss of order 1.
+    """
     x = np.array(x, dtype=np.float64)
 
     def J():

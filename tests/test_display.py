@@ -1,0 +1,22 @@
+import numpy as np
+
+from helpers import MLP
+from helpers.display import forward_table, markdown_table, source_line
+from helpers.jacobians import mlp_jacobians
+
+
+def test_source_line_finds_the_helpers_line():
+    assert source_line(mlp_jacobians, 'J["dl_dz1"]') == 'J["dl_dz1"] = J["dl_dz2"] @ J["dz2_dz1"]'
+
+
+def test_forward_table_lists_each_layer_with_shapes():
+    net = MLP(3, 4, "relu", 4, 2, "identity")
+    net.forward(np.zeros((5, 3)))
+    rows = forward_table(net).splitlines()
+    assert len(rows) == 5
+    assert "z1 = z0 W1^T + b1" in rows[1] and "(5, 3)" in rows[1] and "(5, 4)" in rows[1]
+    assert "relu" in rows[2] and rows[4].endswith("(5, 2)  (5, 2)")
+
+
+def test_markdown_table():
+    assert markdown_table(("a", "b"), [(1, 2)]) == "| a | b |\n|---|---|\n| 1 | 2 |"

@@ -1,0 +1,89 @@
+"""Each "Try it" self-check accepts a right answer and names each typical mistake fed to it."""
+
+import numpy as np
+import pytest
+
+from helpers import selfcheck
+
+
+def test_diagnose_basics():
+    expected = np.arange(6.0).reshape(2, 3) + 1
+    assert selfcheck.diagnose("A", expected.copy(), expected).ok
+    assert "None" in selfcheck.diagnose("A", None, expected).message
+    assert "transpose" in selfcheck.diagnose("A", expected.T, expected).message
+    assert "constant factor 3" in selfcheck.diagnose("A", 3 * expected, expected).message
+    assert "differs" in selfcheck.diagnose("A", expected + np.eye(2, 3), expected).message
+
+
+# 1.5(e): dL/dy_hat of 1/N sum ||y_hat_i - y_i||^2
+OBJECTIVE = {
+    "right": (lambda yh, y: 2 * (yh - y) / len(y), None),
+    "no 2": (lambda yh, y: (yh - y) / len(y), "missing the factor 2"),
+    "N*K": (lambda yh, y: 2 * (yh - y) / y.size, "divided by N*K"),
+    "no 1/N": (lambda yh, y: 2 * (yh - y), "missing the 1/N"),
+    "sign": (lambda yh, y: 2 * (y - yh) / len(y), "sign is flipped"),
+    "transposed": (lambda yh, y: (2 * (yh - y) / len(y)).T, "transpose"),
+}
+
+
+@pytest.mark.parametrize("case", list(OBJECTIVE))
+def test_objective_gradient_check(case):
+    fn, words = OBJECTIVE[case]
+    verdict = selfcheck.check_objective_gradient(fn)
+    assert verdict.ok == (words is None), verdict
+    if words:
+        assert words in verdict.message, verdict
+
+
+def _regression_backward(scale_f=5.0, factor2=2.0, sign=1.0, swap_outer=False, relu_z2=False):
+    def fn(x, y, W1, b1, W2, b2):
+        z1 = W1 @ x + b1
+        z2 = 5 * np.maximum(z1, 0)
+        dl_dz3 = sign * factor2 * (W2 @ z2 + b2 - y)
+        dl_dz1 = (W2.T @ dl_dz3) * scale_f * (z1 > 0)
+        a2 = np.maximum(z1, 0) if relu_z2 else z2
+        dW2 = np.outer(a2, dl_dz3) if swap_outer else np.outer(dl_dz3, a2)
+        return {"dW2": dW2, "db2": dl_dz3, "dW1": np.outer(dl_dz1, x), "db1": dl_dz1}
+
+    return fn
+
+
+REGRESSION = {
+    "right": (_regression_backward(), None),
+    "swapped outer product": (_regression_backward(swap_outer=True), "dW2 has the shape of W2.T"),
+    "no factor 5": (_regression_backward(scale_f=1.0), "off by a factor 5"),
+    "no factor 2": (_regression_backward(factor2=1.0), "missing the factor 2"),
+    "sign": (_regression_backward(sign=-1.0), "sign is flipped"),
+    "relu instead of f in dW2": (_regression_backward(relu_z2=True), "z2 = 5 ReLU(z1)"),
+}
+
+
+@pytest.mark.parametrize("case", list(REGRESSION))
+def test_regression_backward_check(case):
+    fn, words = REGRESSION[case]
+    verdict = selfcheck.check_regression_backward(fn)
+    assert verdict.ok == (words is None), verdict
+    if words:
+        assert words in verdict.message, verdict
+
+
+def test_regression_backward_check_wants_a_dict():
+    assert "dict" in selfcheck.check_regression_backward(lambda *a: (1, 2)).message
+
+
+BCE = {
+    "right": (lambda yh, y: (yh - y) / y.size, None),
+    "no 1/K": (lambda yh, y: yh - y, "missing the 1/K"),
+    "sigma' twice": (lambda yh, y: (yh - y) * yh * (1 - yh) / y.size, "sigma'(z3) again"),
+    "sign": (lambda yh, y: (y - yh) / y.size, "sign is flipped"),
+    "stopped at dl/dy_hat": (lambda yh, y: (yh - y) / (yh * (1 - yh)) / y.size, "that is dl/dy_hat"),
+}
+
+
+@pytest.mark.parametrize("case", list(BCE))
+def test_bce_output_gradient_check(case):
+    fn, words = BCE[case]
+    verdict = selfcheck.check_bce_output_gradient(fn)
+    assert verdict.ok == (words is None), verdict
+    if words:
+        assert words in verdict.message, verdict
