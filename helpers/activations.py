@@ -141,6 +141,13 @@ def softmax(z, temperature=1.0, axis=-1):
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
+def argmax_onehot(z):
+    """The limit of softmax(z / T) as T -> 0: one-hot at the maximum, shared equally by tied maxima.  (K,) -> (K,)."""
+    z = as_array(z, "z", ndim=1)
+    top = (z == np.max(z)).astype(np.float64)
+    return top / top.sum()
+
+
 def softmax_jacobian(p):
     """d softmax(z) / dz = diag(p) - p p^T for a probability vector p of shape (K,); returns (K, K)."""
     p = as_array(p, "p", ndim=1)

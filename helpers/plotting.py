@@ -17,9 +17,17 @@ def _enable_inline():
     shell = get_ipython()
     if shell is not None and getattr(shell, "kernel", None) is not None:
         shell.enable_matplotlib("inline")
+        # Our figures lay themselves out; bbox_inches='tight' would draw every figure twice.
+        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
 
 
 _enable_inline()
+
+
+def freeze_layout(fig):
+    """Lay the figure out once and keep that layout, so that redraws skip the layout engine."""
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
 
 
 def figure(nrows=1, ncols=1, size=(6.0, 3.5)):
@@ -60,3 +68,37 @@ def classes(ax, x, y, title=""):
         ax.scatter(pts[:, 0], pts[:, 1], s=10, c=colour, label=f"class {label}")
     ax.set(title=title, aspect="equal")
     ax.legend(loc="upper right", fontsize=8)
+
+
+def graph(ax, root, title=""):
+    """Draw the computational graph under a :class:`helpers.graph.Value`, inputs on the left.
+
+    Each node shows its name or operation, its forward value and its gradient d root / d node.
+    Returns {id(node): (x, y)} of the node positions.
+    """
+    from helpers.graph import topological_order
+
+    order = topological_order(root)
+    level = {}
+    for node in order:
+        level[id(node)] = 1 + max((level[id(c)] for c in node.children), default=-1)
+    columns = {}
+    for node in order:
+        columns.setdefault(level[id(node)], []).append(node)
+    pos = {}
+    for x, nodes in columns.items():
+        for i, node in enumerate(nodes):
+            pos[id(node)] = (x, (len(nodes) - 1) / 2 - i)
+    for node in order:
+        for child in node.children:
+            ax.annotate("", xy=pos[id(node)], xytext=pos[id(child)],
+                        arrowprops={"arrowstyle": "->", "color": "0.5", "shrinkA": 22, "shrinkB": 22})  # fmt: skip
+    for node in order:
+        name = node.label or node.op
+        colour = "#dbe9f6" if not node.children else "#fde2c8"
+        ax.text(*pos[id(node)], f"{name}\nvalue {node.data:g}\ngrad {node.grad:g}", ha="center", va="center",
+                fontsize=8, bbox={"boxstyle": "round", "fc": colour, "ec": "0.4"})  # fmt: skip
+    xs, ys = zip(*pos.values())
+    ax.set(xlim=(min(xs) - 0.6, max(xs) + 0.6), ylim=(min(ys) - 0.8, max(ys) + 0.8), title=title)
+    ax.axis("off")
+    return pos

@@ -1,0 +1,139 @@
+"""Widget update functions, called with slider values; checked by what they draw (artist data)."""
+
+import numpy as np
+import pytest
+
+from helpers import linear, widgets
+from helpers.activations import argmax_onehot, d_gelu, d_leaky_relu, d_relu, d_softplus, softmax
+
+
+def bar_heights(ax):
+    return [np.array([r.get_height() for r in c]) for c in ax.containers]
+
+
+def test_softmax_explorer_draws_softmax_and_argmax():
+    e = widgets.softmax_explorer("1, 2, 0.5, 3", temperature=1.0)
+    ax = e.fig.axes[0]
+    p, q = bar_heights(ax)
+    z = np.array([1, 2, 0.5, 3.0])
+    np.testing.assert_allclose(p, softmax(z), rtol=1e-15)
+    np.testing.assert_array_equal(q, [0, 0, 0, 1])
+    e.controls["temperature"].value = 10.0
+    np.testing.assert_allclose(bar_heights(ax)[0], softmax(z, 10.0), rtol=1e-15)
+    e.controls["logits"].value = "2, 2, 1"
+    p, q = bar_heights(ax)
+    np.testing.assert_allclose(p, softmax([2, 2, 1.0], 10.0), rtol=1e-15)
+    np.testing.assert_array_equal(q, [0.5, 0.5, 0])
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("1, abc, 3", "could not read 'abc'"), ("", "empty"), ("1, inf", "finite"), ("1, nan", "finite")],
+)
+def test_softmax_explorer_bad_logits_keep_the_last_figure(text, words):
+    e = widgets.softmax_explorer("1, 2, 3")
+    before = bar_heights(e.fig.axes[0])
+    e.controls["logits"].value = text
+    assert words in e.error and words.split("'")[0] in e.message.value
+    np.testing.assert_array_equal(bar_heights(e.fig.axes[0])[0], before[0])
+    e.controls["logits"].value = "0, 1"
+    assert e.error == "" and e.message.value == ""
+
+
+def test_softmax_update_rejects_a_temperature_at_or_below_zero():
+    e = widgets.softmax_explorer()
+    with pytest.raises(ValueError, match="temperature must be a finite number > 0, got 0.0"):
+        e.update(temperature=0.0, logits="1, 2")
+
+
+def test_argmax_onehot_shares_ties():
+    np.testing.assert_array_equal(argmax_onehot([1.0, 3.0, 3.0, 3.0]), [0, 1 / 3, 1 / 3, 1 / 3])
+
+
+def test_activation_explorer_redraws_each_panel():
+    e = widgets.activation_derivatives_explorer()
+    lines = [ax.lines[0] for ax in e.fig.axes]
+    z = lines[0].get_xdata()
+    e.controls["negative_slope"].value = 0.2
+    e.controls["beta"].value = 2.0
+    for line, expected in zip(lines, (d_relu(z), d_leaky_relu(z, 0.2), d_softplus(z, 2.0), d_gelu(z))):
+        np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-15)
+    assert "slope 0.2" in e.fig.axes[1].get_title() and "beta = 2" in e.fig.axes[2].get_title()
+
+
+def after_polygon(e):
+    return [p for p in e.fig.axes[0].patches if p.get_label() == "after"][0].get_xy()[:-1]
+
+
+@pytest.mark.parametrize(
+    ("kind", "values", "M", "det"),
+    [
+        ("scaling", {"factor": -0.5}, linear.scaling(-0.5), 0.25),
+        ("rotation", {"angle": 90.0}, linear.rotation(np.pi / 2), 1.0),
+        ("reflection", {"axis": 45.0}, linear.reflection(np.pi / 4), -1.0),
+        ("shear", {"shear": 1.5}, linear.shear(1.5), 1.0),
+        ("free", {"a": 1.0, "b": 2.0, "c": 0.5, "d": 1.0}, np.array([[1, 2], [0.5, 1.0]]), 0.0),
+    ],
+)
+def test_transformation_explorer_maps_the_shape(kind, values, M, det):
+    e = widgets.transformation_explorer(kind)
+    for name, v in values.items():
+        e.controls[name].value = v
+    np.testing.assert_allclose(after_polygon(e), linear.letter_f()[:-1] @ M.T, atol=1e-12)
+    assert f"det = {det:+.3f}" in e.fig.axes[0].get_title()
+    assert ("not orthogonal" not in e.fig.axes[0].get_title()) == (kind in ("rotation", "reflection"))
+
+
+def test_transformation_explorer_rejects_a_non_finite_entry_and_keeps_the_figure():
+    e = widgets.transformation_explorer("free")
+    before = after_polygon(e).copy()
+    values = e.values() | {"a": float("nan")}
+    with pytest.raises(ValueError, match="matrix must be finite"):
+        e.update(**values)
+    e.controls["kind"].value = "free"
+    np.testing.assert_allclose(after_polygon(e), before)
+
+
+def test_graph_explorer_shows_values_and_gradients():
+    e = widgets.graph_explorer("x*y + z", "x=2, y=-3, z=4")
+    texts = [t.get_text() for t in e.fig.axes[0].texts]
+    assert "x\nvalue 2\ngrad -3" in texts and "y\nvalue -3\ngrad 2" in texts and "+\nvalue -2\ngrad 1" in texts
+
+
+@pytest.mark.parametrize(
+    ("expression", "values", "words"),
+    [
+        ("__import__('os').system('echo hacked')", "x=1", "found Call"),
+        ("x - y", "x=1, y=2", "found Sub"),
+        ("x ** 2", "x=1", "found Pow"),
+        ("x.real", "x=1", "found Attribute"),
+        ("lambda: 1", "x=1", "found Lambda"),
+        ("x * (y", "x=1, y=2", "does not parse"),
+        ("x * q", "x=1", "'q', which has no value"),
+        ("x * y", "x=1, y=two", "could not read 'two'"),
+        ("x * y", "x=1, y", "could not read 'y'"),
+        ("x * y", "x=1, y=inf", "must be finite"),
+    ],
+)
+def test_graph_explorer_bad_input_shows_a_message_and_runs_nothing(expression, values, words, capfd):
+    e = widgets.graph_explorer()
+    before = [t.get_text() for t in e.fig.axes[0].texts]
+    e.controls["values"].value = values
+    e.controls["expression"].value = expression
+    assert words in e.error, e.error
+    assert [t.get_text() for t in e.fig.axes[0].texts] == before
+    assert "hacked" not in capfd.readouterr().out
+
+
+def test_explorer_updates_its_display_in_place():
+    e = widgets.softmax_explorer()
+    updates = []
+
+    class Handle:
+        def update(self, obj):
+            updates.append(obj)
+
+    e._handle = Handle()
+    e.controls["temperature"].value = 2.0
+    e.controls["logits"].value = "oops"
+    assert updates == [e.fig]  # one redraw for the good value, none for the bad one
