@@ -125,3 +125,94 @@ def check_bce_output_gradient(fn, seed=0):
         ((y_hat - y) / (y_hat * (1 - y_hat)) / k, "that is dl/dy_hat; multiply by dy_hat/dz3 = y_hat (1 - y_hat)"),
     ]
     return diagnose("dl/dz3", fn(y_hat.copy(), y.copy()), (y_hat - y) / k, mistakes)
+
+
+def check_logistic_gradient(fn, seed=0):
+    """Problem 1.4: fn(w, b, x, y) -> dl/dw of the tanh-logistic loss for one sample; w, x: (d,), y = +-1."""
+    rng = np.random.default_rng(seed)
+    w, x, b, y = rng.standard_normal(3), rng.standard_normal(3), 0.3, -1.0
+    z = b + w @ x
+    r = y - np.tanh(z)
+    mistakes = [
+        (r * x, "the sign is flipped: descent must give w + eta (y - y_hat) x, so dl/dw = -(y - y_hat) x"),
+        (-r * (1 - np.tanh(z) ** 2) * x, "an extra tanh'(z): the loss was built so that dl/dz = -(y - tanh z) exactly"),
+        (-(y - sigmoid(z)) * x, "y_hat is tanh(z) here, not the sigmoid"),
+    ]
+    return diagnose("dl/dw", fn(w.copy(), b, x.copy(), y), -r * x, mistakes)
+
+
+def check_softmax(fn):
+    """Problem 1.5(a): fn(z, temperature) -> softmax(z / T) along the last axis; z: (N, K)."""
+    from helpers.activations import softmax
+
+    z = np.array([[1.0, 2.0, 0.5], [1000.0, 1001.0, 1002.0]])
+    t = 0.5
+    with np.errstate(all="ignore"):
+        answer = fn(z.copy(), t)
+        if answer is not None and not np.all(np.isfinite(np.asarray(answer, dtype=np.float64))):
+            return Verdict(False, "softmax gives NaN or inf for the logits [1000, 1001, 1002]: e^1000 overflows; "
+                                  "subtract each row's maximum before exponentiating")  # fmt: skip
+        e = np.exp(z - z.max(axis=0))
+    mistakes = [
+        (softmax(z * t), "multiplied by T: softmax(z / T) divides the logits by the temperature"),
+        (softmax(z), "the temperature is missing: divide the logits by T"),
+        (e / e.sum(axis=0), "normalised down the columns: each row (the last axis) must sum to 1"),
+    ]
+    return diagnose("softmax", answer, softmax(z, t), mistakes)
+
+
+def check_softplus_derivative(fn):
+    """Problem 1.5(c): fn(x, beta) -> d/dx softplus_beta(x) = sigma(beta x); x: (k,)."""
+    from helpers.activations import softplus
+
+    x, beta = np.linspace(-3, 3, 7), 2.0
+    mistakes = [
+        (sigmoid(x), "beta is missing: d/dx log(1 + e^(beta x)) / beta = sigma(beta x)"),
+        (beta * sigmoid(beta * x), "an extra factor beta: the 1/beta in front cancels the beta of the chain rule"),
+        (softplus(x, beta), "that is softplus itself, not its derivative"),
+        (sigmoid(-beta * x), "sigma(-beta x) = 1 - sigma(beta x): the sign inside is flipped"),
+    ]
+    return diagnose("softplus'", fn(x.copy(), beta), sigmoid(beta * x), mistakes)
+
+
+def check_reflection(fn):
+    """Problem 1.5(d): fn(phi) -> the 2x2 reflection across the line through 0 at angle phi (radians)."""
+    from helpers import linear
+
+    phi = 0.4
+    c, s = np.cos(phi), np.sin(phi)
+    mistakes = [
+        (
+            np.array([[c, s], [s, -c]]),
+            "uses phi where the matrix needs 2 phi: [[cos 2phi, sin 2phi], [sin 2phi, -cos 2phi]]",
+        ),
+        (linear.rotation(2 * phi), "that is a rotation by 2 phi (det +1); a reflection has det -1"),
+        (-linear.reflection(phi), "reflects across the perpendicular line (angle phi + 90 degrees)"),
+        (np.array([[1.0, 0.0], [0.0, -1.0]]), "ignores phi: that is the reflection across the x-axis only"),
+    ]
+    return diagnose("reflection", fn(phi), linear.reflection(phi), mistakes)
+
+
+def check_mul_backward(fn):
+    """Problem 1.5(b): fn(a, b, out) adds the gradients of out = a * b into a.grad and b.grad (Values)."""
+    from helpers.graph import Value
+
+    a, b = Value(3.0), Value(-2.0)
+    a.grad, b.grad = 0.5, 0.25  # gradient that earlier uses of a and b have already collected
+    out = Value(a.data * b.data, (a, b), "*")
+    out.grad = 1.5
+    fn(a, b, out)
+    answer = [a.grad, b.grad]
+    mistakes = [
+        ([-3.0, 4.5], "assigned with = instead of adding with +=: a node used twice (x*x) must sum both gradients"),
+        ([0.5 + 3.0 * 1.5, 0.25 - 2.0 * 1.5], "swapped: d(a*b)/da = b, so a.grad += b.data * out.grad"),
+        ([0.5 - 2.0, 0.25 + 3.0], "forgot out.grad: the chain rule multiplies the local derivative by it"),
+    ]
+    verdict = diagnose("[a.grad, b.grad]", answer, [0.5 - 2.0 * 1.5, 0.25 + 3.0 * 1.5], mistakes)
+    if verdict.ok:
+        x = Value(4.0)
+        square = Value(16.0, (x, x), "*")
+        square.grad = 1.0
+        fn(x, x, square)
+        verdict = diagnose("x.grad for x*x", x.grad, 8.0, [(4.0, "x*x gives 4: the second update overwrote the first")])
+    return verdict

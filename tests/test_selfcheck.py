@@ -87,3 +87,114 @@ def test_bce_output_gradient_check(case):
     assert verdict.ok == (words is None), verdict
     if words:
         assert words in verdict.message, verdict
+
+
+def _check(checker, fn, words):
+    verdict = checker(fn)
+    assert verdict.ok == (words is None), verdict
+    if words:
+        assert words in verdict.message, verdict
+
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+LOGISTIC = {
+    "right": (lambda w, b, x, y: -(y - np.tanh(b + w @ x)) * x, None),
+    "sign": (lambda w, b, x, y: (y - np.tanh(b + w @ x)) * x, "sign is flipped"),
+    "extra tanh'": (lambda w, b, x, y: -(y - np.tanh(b + w @ x)) * (1 - np.tanh(b + w @ x) ** 2) * x, "extra tanh'"),
+    "sigmoid": (lambda w, b, x, y: -(y - _sig(b + w @ x)) * x, "not the sigmoid"),
+    "no x": (lambda w, b, x, y: -(y - np.tanh(b + w @ x)), "has shape ()"),
+}
+
+
+@pytest.mark.parametrize("case", list(LOGISTIC))
+def test_logistic_gradient_check(case):
+    _check(selfcheck.check_logistic_gradient, *LOGISTIC[case])
+
+
+def _softmax(z, t, shift=True, axis=-1):
+    s = z / t
+    e = np.exp(s - s.max(axis=axis, keepdims=True)) if shift else np.exp(s)
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+SOFTMAX = {
+    "right": (lambda z, t: _softmax(z, t), None),
+    "no max subtracted": (lambda z, t: _softmax(z, t, shift=False), "subtract each row's maximum"),
+    "times T": (lambda z, t: _softmax(z * t * t, t), "multiplied by T"),
+    "no T": (lambda z, t: _softmax(z, 1.0), "temperature is missing"),
+    "wrong axis": (lambda z, t: np.exp(z - z.max(0)) / np.exp(z - z.max(0)).sum(0), "columns"),
+}
+
+
+@pytest.mark.parametrize("case", list(SOFTMAX))
+def test_softmax_check(case):
+    _check(selfcheck.check_softmax, *SOFTMAX[case])
+
+
+SOFTPLUS = {
+    "right": (lambda x, b: _sig(b * x), None),
+    "no beta": (lambda x, b: _sig(x), "beta is missing"),
+    "extra beta": (lambda x, b: b * _sig(b * x), "extra factor beta"),
+    "softplus itself": (lambda x, b: np.log1p(np.exp(b * x)) / b, "softplus itself"),
+    "sign": (lambda x, b: 1 - _sig(b * x), "sign inside is flipped"),
+}
+
+
+@pytest.mark.parametrize("case", list(SOFTPLUS))
+def test_softplus_derivative_check(case):
+    _check(selfcheck.check_softplus_derivative, *SOFTPLUS[case])
+
+
+def _reflect(angle):
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, s], [s, -c]])
+
+
+REFLECTION = {
+    "right": (lambda p: _reflect(2 * p), None),
+    "phi not 2 phi": (lambda p: _reflect(p), "needs 2 phi"),
+    "rotation": (lambda p: np.array([[np.cos(2 * p), -np.sin(2 * p)], [np.sin(2 * p), np.cos(2 * p)]]), "det +1"),
+    "perpendicular": (lambda p: _reflect(2 * p + np.pi), "perpendicular"),
+    "x-axis only": (lambda p: np.diag([1.0, -1.0]), "ignores phi"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFLECTION))
+def test_reflection_check(case):
+    _check(selfcheck.check_reflection, *REFLECTION[case])
+
+
+def _mul_right(a, b, out):
+    a.grad += b.data * out.grad
+    b.grad += a.data * out.grad
+
+
+def _mul_assign(a, b, out):
+    a.grad = b.data * out.grad
+    b.grad = a.data * out.grad
+
+
+def _mul_swapped(a, b, out):
+    a.grad += a.data * out.grad
+    b.grad += b.data * out.grad
+
+
+def _mul_no_chain(a, b, out):
+    a.grad += b.data
+    b.grad += a.data
+
+
+MUL = {
+    "right": (_mul_right, None),
+    "= not +=": (_mul_assign, "instead of adding with +="),
+    "swapped": (_mul_swapped, "swapped"),
+    "no out.grad": (_mul_no_chain, "forgot out.grad"),
+}
+
+
+@pytest.mark.parametrize("case", list(MUL))
+def test_mul_backward_check(case):
+    _check(selfcheck.check_mul_backward, *MUL[case])
