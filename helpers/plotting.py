@@ -90,9 +90,10 @@ def graph(ax, root, title=""):
         for i, node in enumerate(nodes):
             pos[id(node)] = (x, (len(nodes) - 1) / 2 - i)
     for node in order:
-        for child in node.children:
-            ax.annotate("", xy=pos[id(node)], xytext=pos[id(child)],
-                        arrowprops={"arrowstyle": "->", "color": "0.5", "shrinkA": 22, "shrinkB": 22})  # fmt: skip
+        for i, child in enumerate(node.children):  # curved apart, so both inputs of x + x show
+            style = {"arrowstyle": "->", "color": "0.5", "shrinkA": 22, "shrinkB": 22,
+                     "connectionstyle": f"arc3,rad={0.25 if i == 0 else -0.25}"}  # fmt: skip
+            ax.annotate("", xy=pos[id(node)], xytext=pos[id(child)], arrowprops=style)
     for node in order:
         name = node.label or node.op
         colour = "#dbe9f6" if not node.children else "#fde2c8"

@@ -215,4 +215,6 @@ def check_mul_backward(fn):
         square.grad = 1.0
         fn(x, x, square)
         verdict = diagnose("x.grad for x*x", x.grad, 8.0, [(4.0, "x*x gives 4: the second update overwrote the first")])
+        if verdict.ok:
+            verdict.message = "a.grad and b.grad add up correctly, and x*x gives x.grad = 2x"
     return verdict
