@@ -6,7 +6,6 @@ Needs the package registry (as CI has); takes about two minutes.
 
 import re
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
