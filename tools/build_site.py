@@ -38,7 +38,9 @@ def build(out_dir):
     index = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>backprop-notebooks</title></head><body>"
         "<h1>backprop-notebooks</h1><p>Backpropagation as NYU's Deep Learning course (CSCI-GA 2572) asks it in "
-        "homework 1. Each page is a notebook with its stored outputs.</p><ol>" + "".join(entries) + "</ol></body></html>"
+        "homework 1. Each page is a notebook with its stored outputs.</p><ol>"
+        + "".join(entries)
+        + "</ol></body></html>"
     )
     (out_dir / "index.html").write_text(index, encoding="utf-8")
     return pages
