@@ -15,6 +15,13 @@ def test_diagnose_basics():
     assert "differs" in selfcheck.diagnose("A", expected + np.eye(2, 3), expected).message
 
 
+def _check(checker, fn, words):
+    verdict = checker(fn)
+    assert verdict.ok == (words is None), verdict
+    if words:
+        assert words in verdict.message, verdict
+
+
 # 1.5(e): dL/dy_hat of 1/N sum ||y_hat_i - y_i||^2
 OBJECTIVE = {
     "right": (lambda yh, y: 2 * (yh - y) / len(y), None),
@@ -28,11 +35,7 @@ OBJECTIVE = {
 
 @pytest.mark.parametrize("case", list(OBJECTIVE))
 def test_objective_gradient_check(case):
-    fn, words = OBJECTIVE[case]
-    verdict = selfcheck.check_objective_gradient(fn)
-    assert verdict.ok == (words is None), verdict
-    if words:
-        assert words in verdict.message, verdict
+    _check(selfcheck.check_objective_gradient, *OBJECTIVE[case])
 
 
 def _regression_backward(scale_f=5.0, factor2=2.0, sign=1.0, swap_outer=False, relu_z2=False):
@@ -60,11 +63,7 @@ REGRESSION = {
 
 @pytest.mark.parametrize("case", list(REGRESSION))
 def test_regression_backward_check(case):
-    fn, words = REGRESSION[case]
-    verdict = selfcheck.check_regression_backward(fn)
-    assert verdict.ok == (words is None), verdict
-    if words:
-        assert words in verdict.message, verdict
+    _check(selfcheck.check_regression_backward, *REGRESSION[case])
 
 
 def test_regression_backward_check_wants_a_dict():
@@ -82,18 +81,7 @@ BCE = {
 
 @pytest.mark.parametrize("case", list(BCE))
 def test_bce_output_gradient_check(case):
-    fn, words = BCE[case]
-    verdict = selfcheck.check_bce_output_gradient(fn)
-    assert verdict.ok == (words is None), verdict
-    if words:
-        assert words in verdict.message, verdict
-
-
-def _check(checker, fn, words):
-    verdict = checker(fn)
-    assert verdict.ok == (words is None), verdict
-    if words:
-        assert words in verdict.message, verdict
+    _check(selfcheck.check_bce_output_gradient, *BCE[case])
 
 
 def _sig(z):
