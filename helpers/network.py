@@ -94,6 +94,15 @@ class Network:
         """One SGD update: theta <- theta - lr * dJ/dtheta for every parameter."""
         sgd_step(self.parameters, self.grads, lr)
 
+    def activation_slopes(self):
+        """f_l'(z_{2l-1}) for each layer l = 1..L from the last forward pass: the diagonals backprop multiplies by.
+
+        Returns a list of L arrays, the l-th of shape (N, n_l).
+        """
+        if "y_hat" not in self.cache:
+            raise RuntimeError("activation_slopes() needs the cache of a forward() call; call forward(x) first")
+        return [act.deriv(self.cache[f"z{2 * l - 1}"]) for l, act in enumerate(self.activations, start=1)]
+
     def grad_norms(self):
         """Frobenius norm of dJ/dW{l} for each layer l = 1..L, as a list of floats."""
         return [float(np.linalg.norm(self.grads[f"dJdW{l}"])) for l in range(1, self.n_layers + 1)]

@@ -26,11 +26,12 @@ class Verdict:
         return ("correct: " if self.ok else "not yet: ") + self.message
 
 
-def diagnose(name, answer, expected, mistakes=(), rtol=1e-8):
+def diagnose(name, answer, expected, mistakes=(), rtol=1e-8, transposed_message=None):
     """Compare ``answer`` with ``expected`` and name the mistake when the answer matches a known one.
 
     mistakes: pairs (wrong value, message): the value a typical mistake produces and what to say.
-    Also recognised: no answer, the transposed shape, a constant factor.
+    Also recognised: no answer, the transposed shape (said with ``transposed_message`` if given),
+    a constant factor.
     """
     expected = np.asarray(expected, dtype=np.float64)
     if answer is None:
@@ -42,7 +43,10 @@ def diagnose(name, answer, expected, mistakes=(), rtol=1e-8):
     close = partial(np.allclose, rtol=rtol, atol=1e-12)
     if answer.shape != expected.shape:
         if expected.ndim == 2 and answer.shape == expected.T.shape:
-            return Verdict(False, f"{name} has the shape of its transpose {answer.shape}, expected {expected.shape}")
+            message = (
+                transposed_message or f"{name} has the shape of its transpose {answer.shape}, expected {expected.shape}"
+            )
+            return Verdict(False, message)
         return Verdict(False, f"{name} has shape {answer.shape}, expected {expected.shape}")
     if close(answer, expected):
         return Verdict(True, f"{name} matches")
@@ -95,6 +99,7 @@ def check_regression_backward(fn, seed=0):
         "dW1": [(J["dl_dW1"] / 5, "off by a factor 5: f = 5 ReLU, so f'(z1) = 5 * 1[z1 > 0]")],
         "db1": [(J["dl_db1"] / 5, "off by a factor 5: f = 5 ReLU, so f'(z1) = 5 * 1[z1 > 0]")],
     }
+    transposed = {"dW2": "dW2 has the shape of W2.T: did you swap the outer product? dl/dW2 = dl/dz3 z2^T"}
     verdicts = []
     for key in ("dW1", "db1", "dW2", "db2"):
         expected = J[f"dl_{key}"]
@@ -102,10 +107,8 @@ def check_regression_backward(fn, seed=0):
             (expected / 2, "missing the factor 2 of the squared error"),
             (-expected, "the sign is flipped: dl/dy_hat = 2 (y_hat - y), not 2 (y - y_hat)"),
         ]
-        verdict = diagnose(key, answer.get(key), expected, mistakes.get(key, []) + common)
-        if key == "dW2" and not verdict.ok and np.shape(answer.get(key)) == expected.T.shape:
-            verdict.message = "dW2 has the shape of W2.T: did you swap the outer product? dl/dW2 = dl/dz3 z2^T"
-        verdicts.append(verdict)
+        verdicts.append(diagnose(key, answer.get(key), expected, mistakes.get(key, []) + common,
+                                 transposed_message=transposed.get(key)))  # fmt: skip
     return _report(verdicts)
 
 

@@ -18,7 +18,7 @@ from helpers.jacobians import mlp_jacobians
 FIVE_RELU = get_activation("scaled_relu", scale=5.0)
 CASES = {  # f, g, loss name, reduction, label kind
     "source 1.2: 5relu/identity/mse-sum": (FIVE_RELU, "identity", "mse", "sum", "real"),
-    "source 1.3a: tanh/sigmoid/mse": (("tanh"), "sigmoid", "mse", "mean", "binary"),
+    "source 1.3a: tanh/sigmoid/mse": ("tanh", "sigmoid", "mse", "mean", "binary"),
     "source 1.3b: tanh/sigmoid/bce": ("tanh", "sigmoid", "bce", "mean", "binary"),
     "homework: relu/identity/mse": ("relu", "identity", "mse", "mean", "real"),
     "homework: relu/relu/mse": ("relu", "relu", "mse", "mean", "real"),
@@ -140,3 +140,15 @@ def test_scaled_relu_backward_is_five_times_relu_backward():
     np.testing.assert_allclose(a.forward(x), b.forward(x), rtol=1e-14)
     ga, gb = network_gradients(a, x, y, losses.mse), network_gradients(b, x, y, losses.mse)
     np.testing.assert_allclose(ga["dJdW1"], gb["dJdW1"], rtol=1e-13)
+
+
+def test_activation_slopes_are_the_derivatives_at_each_pre_activation():
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], seed=0)
+    x = np.random.default_rng(0).standard_normal((4, 2))
+    z1 = x @ net.parameters["W1"].T + net.parameters["b1"]
+    z3 = np.tanh(z1) @ net.parameters["W2"].T + net.parameters["b2"]
+    net.forward(x)
+    s1, s2 = net.activation_slopes()
+    np.testing.assert_allclose(s1, 1 - np.tanh(z1) ** 2, rtol=1e-12)
+    sig = 1 / (1 + np.exp(-z3))
+    np.testing.assert_allclose(s2, sig * (1 - sig), rtol=1e-12)
