@@ -1,4 +1,8 @@
-"""Input checks shared by every module: each error names the argument, what was expected and what came."""
+"""Input checks shared by every module: each error names the argument, what was expected and what came.
+
+Messages quote what came in at most :data:`QUOTE` characters, so a million-character input never
+floods a page.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,44 @@ import numbers
 
 import numpy as np
 
+QUOTE = 60
 
-def as_array(value, name: str, *, ndim: int | None = None) -> np.ndarray:
-    """Return ``value`` as a finite float64 array, or raise a TypeError/ValueError naming ``name``."""
+
+def short(value, limit: int = QUOTE) -> str:
+    """``repr(value)``, cut to ``limit`` characters with an ellipsis."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _what(value) -> str:
+    """A short description of what came: the type, and for arrays the dtype."""
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype}"
+    return type(value).__name__
+
+
+def as_array(value, name: str, *, ndim: int | None = None, finite: bool = True) -> np.ndarray:
+    """``value`` as a new float64 array of real numbers (never a view of the caller's array).
+
+    Raises TypeError for text, None, booleans, complex or object entries; ValueError for the
+    wrong number of dimensions and, when ``finite``, for NaN or inf. With ``finite=False`` NaN
+    and inf pass through, so that they propagate instead of disappearing.
+    """
+    expected = f"{name} must be a real number or an array of real numbers"
     if isinstance(value, (str, bytes)) or value is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {type(value).__name__}")
+        raise TypeError(f"{expected}, got {_what(value)} {short(value, 30)}")
     try:
-        arr = np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value)
     except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {type(value).__name__}") from exc
+        raise TypeError(f"{expected}, got {_what(value)} ({exc})") from None
+    if raw.dtype.kind not in "iuf":
+        kinds = {"b": "booleans", "c": "complex numbers", "U": "text", "S": "bytes", "O": "objects"}
+        got = kinds.get(raw.dtype.kind, f"dtype {raw.dtype}")
+        raise TypeError(f"{expected}, got {got} ({short(value, 30)})")
+    arr = np.array(raw, dtype=np.float64)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    if finite and not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].ravel()[0]
         raise ValueError(f"{name} must be finite, got a non-finite entry ({bad})")
     return arr
@@ -33,7 +63,7 @@ def shape_is(arr: np.ndarray, shape: tuple, name: str) -> None:
     """Raise a ValueError unless ``arr.shape == shape`` (``None`` in ``shape`` matches any size)."""
     ok = arr.ndim == len(shape) and all(s is None or s == t for s, t in zip(shape, arr.shape))
     if not ok:
-        want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
+        want = "(" + ", ".join("any" if s is None else str(s) for s in shape) + (",)" if len(shape) == 1 else ")")
         raise ValueError(f"{name} must have shape {want}, got {arr.shape}")
 
 
@@ -52,17 +82,52 @@ def in_interval(x: np.ndarray, lo: float, hi: float, name: str) -> None:
         raise ValueError(f"{name} must lie in [{lo}, {hi}], got {float(x[bad].ravel()[0])}")
 
 
-def positive(value, name: str) -> float:
-    """Return ``value`` as a float if it is a finite number > 0, else raise naming ``name``."""
+def real(value, name: str) -> float:
+    """``value`` as a float if it is a finite real number (not a bool), else raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number > 0, got {type(value).__name__}")
+        raise TypeError(f"{name} must be a real number, got {_what(value)} {short(value, 30)}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def positive(value, name: str) -> float:
+    """``value`` as a float if it is a finite number > 0, else raise naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number > 0, got {_what(value)} {short(value, 30)}")
     if not np.isfinite(value) or value <= 0:
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
 
 
+def between(value, lo: float, hi: float, name: str) -> float:
+    """``value`` as a float if it is a real number in [lo, hi], else raise naming ``name``."""
+    value = real(value, name)
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must lie in [{lo:g}, {hi:g}], got {value:g}")
+    return value
+
+
+def integer(value, name: str, minimum: int | None = None) -> int:
+    """``value`` as an int if it is an integer (not a bool, not 3.5 or '3') >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {_what(value)} {short(value, 30)}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+    return int(value)
+
+
 def one_of(value, choices: tuple, name: str):
     """Raise a ValueError unless ``value`` is one of ``choices``."""
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    if not isinstance(value, (str, int, float, type(None))) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, got {short(value, 30)}")
+    return value
+
+
+def text(value, name: str, max_length: int) -> str:
+    """``value`` if it is a string of at most ``max_length`` characters, else raise naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be text, got {_what(value)}")
+    if len(value) > max_length:
+        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
     return value

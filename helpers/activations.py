@@ -1,9 +1,13 @@
 """Element-wise activations and their derivatives, float64 and stable at extreme inputs.
 
-Every function maps an array of any shape to an array of the same shape.
-Conventions follow PyTorch: ReLU'(0) = 0, LeakyReLU'(0) = negative_slope,
-Softplus switches to the identity above ``threshold``, GELU is the exact erf form
-unless ``approximate='tanh'``.
+Every function maps ``z`` (a number or an array of any shape) to a new float64 array of the same
+shape. Real numbers only: text, booleans and complex numbers raise a TypeError naming ``z``.
+NaN propagates (relu(nan) and relu'(nan) are nan) and the limits at +-inf are exact.
+Conventions follow PyTorch: ReLU'(0) = 0, LeakyReLU'(0) = negative_slope, Softplus switches to
+the identity above ``threshold``, GELU is the exact erf form unless ``approximate='tanh'``.
+
+The public functions validate their input; :class:`Activation` calls the same kernels without
+re-validating, since the network validates its input once per forward pass.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from helpers._validate import as_array, one_of, positive
+from helpers._validate import as_array, one_of, positive, real
 
 _erfc = np.vectorize(math.erfc, otypes=[np.float64])
 _SQRT2 = math.sqrt(2.0)
@@ -21,62 +25,158 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_TANH_C = 0.044715
 
 
-def identity(z):
-    """g(z) = z."""
-    return np.array(z, dtype=np.float64)
+def _z(z):
+    return as_array(z, "z", finite=False)
 
 
-def d_identity(z):
-    """g'(z) = 1."""
-    return np.ones_like(z, dtype=np.float64)
+# Kernels: float64 arrays in, float64 arrays out, no validation.
 
 
-def relu(z):
-    """ReLU(z) = max(0, z)."""
+def _identity(z):
+    return z.copy()
+
+
+def _d_identity(z):
+    return np.where(np.isnan(z), np.nan, 1.0)
+
+
+def _relu(z):
     return np.maximum(z, 0.0)
 
 
-def d_relu(z):
-    """ReLU'(z) = 1 if z > 0 else 0 (0 at z = 0, as in PyTorch)."""
-    return (np.asarray(z) > 0).astype(np.float64)
+def _d_relu(z):
+    return np.where(np.isnan(z), np.nan, (z > 0).astype(np.float64))
 
 
-def leaky_relu(z, negative_slope=0.01):
-    """LeakyReLU(z) = z if z > 0 else negative_slope * z."""
-    z = np.asarray(z, dtype=np.float64)
+def _leaky_relu(z, negative_slope=0.01):
     return np.where(z > 0, z, negative_slope * z)
 
 
-def d_leaky_relu(z, negative_slope=0.01):
-    """LeakyReLU'(z) = 1 if z > 0 else negative_slope (negative_slope at z = 0, as in PyTorch)."""
-    return np.where(np.asarray(z) > 0, 1.0, negative_slope)
+def _d_leaky_relu(z, negative_slope=0.01):
+    return np.where(np.isnan(z), np.nan, np.where(z > 0, 1.0, negative_slope))
 
 
-def scaled_relu(z, scale=5.0):
-    """f(z) = scale * ReLU(z); problem 1.2 uses scale = 5."""
-    return scale * relu(z)
+def _scaled_relu(z, scale=5.0):
+    return scale * np.maximum(z, 0.0)
 
 
-def d_scaled_relu(z, scale=5.0):
-    """f'(z) = scale * 1[z > 0]."""
-    return scale * d_relu(z)
+def _d_scaled_relu(z, scale=5.0):
+    return scale * _d_relu(z)
 
 
-def sigmoid(z):
-    """sigma(z) = 1 / (1 + e^-z), computed from e^-|z| so it never overflows."""
-    z = np.asarray(z, dtype=np.float64)
+def _sigmoid(z):
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def _d_sigmoid(z):
+    return _sigmoid(z) * _sigmoid(-z)
+
+
+def _tanh(z):
+    return np.tanh(z)
+
+
+def _d_tanh(z):
+    e = np.exp(-2.0 * np.abs(z))
+    return 4.0 * e / (1.0 + e) ** 2
+
+
+def _softplus(z, beta=1.0, threshold=20.0):
+    bz = beta * z
+    return np.where(bz > threshold, z, np.logaddexp(0.0, bz) / beta)
+
+
+def _d_softplus(z, beta=1.0, threshold=20.0):
+    bz = beta * z
+    return np.where(bz > threshold, 1.0, _sigmoid(bz))
+
+
+def _finite_part(z, fn, at_minus_inf, at_plus_inf):
+    """fn on z with +-inf replaced by their limits (x * Phi(x) would give inf * 0 = nan there)."""
+    values = fn(np.where(np.isinf(z), 0.0, z))
+    return np.where(z == -np.inf, at_minus_inf, np.where(z == np.inf, at_plus_inf, values))
+
+
+def _gelu_tanh_u(z):
+    return _SQRT_2_OVER_PI * (z + _GELU_TANH_C * z**3)
+
+
+def _gelu(z, approximate="none"):
+    if approximate == "tanh":
+        return _finite_part(z, lambda x: x * _sigmoid(2.0 * _gelu_tanh_u(x)), 0.0, np.inf)
+    return _finite_part(z, lambda x: 0.5 * x * _erfc(-x / _SQRT2), 0.0, np.inf)
+
+
+def _d_gelu(z, approximate="none"):
+    if approximate == "tanh":
+
+        def slope(x):
+            s = _sigmoid(2.0 * _gelu_tanh_u(x))
+            du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * x**2)
+            return s + x * 2.0 * s * (1.0 - s) * du
+
+        return _finite_part(z, slope, 0.0, 1.0)
+    pdf = lambda x: np.exp(-0.5 * x**2) / math.sqrt(2.0 * math.pi)  # noqa: E731
+    return _finite_part(z, lambda x: 0.5 * _erfc(-x / _SQRT2) + x * pdf(x), 0.0, 1.0)
+
+
+# The public functions: validated, documented.
+
+
+def identity(z):
+    """g(z) = z."""
+    return _identity(_z(z))
+
+
+def d_identity(z):
+    """g'(z) = 1."""
+    return _d_identity(_z(z))
+
+
+def relu(z):
+    """ReLU(z) = max(0, z)."""
+    return _relu(_z(z))
+
+
+def d_relu(z):
+    """ReLU'(z) = 1 if z > 0 else 0 (0 at z = 0, as in PyTorch)."""
+    return _d_relu(_z(z))
+
+
+def leaky_relu(z, negative_slope=0.01):
+    """LeakyReLU(z) = z if z > 0 else negative_slope * z."""
+    return _leaky_relu(_z(z), real(negative_slope, "negative_slope"))
+
+
+def d_leaky_relu(z, negative_slope=0.01):
+    """LeakyReLU'(z) = 1 if z > 0 else negative_slope (negative_slope at z = 0, as in PyTorch)."""
+    return _d_leaky_relu(_z(z), real(negative_slope, "negative_slope"))
+
+
+def scaled_relu(z, scale=5.0):
+    """f(z) = scale * ReLU(z); problem 1.2 uses scale = 5."""
+    return _scaled_relu(_z(z), real(scale, "scale"))
+
+
+def d_scaled_relu(z, scale=5.0):
+    """f'(z) = scale * 1[z > 0]."""
+    return _d_scaled_relu(_z(z), real(scale, "scale"))
+
+
+def sigmoid(z):
+    """sigma(z) = 1 / (1 + e^-z), computed from e^-|z| so it never overflows."""
+    return _sigmoid(_z(z))
+
+
 def d_sigmoid(z):
     """sigma'(z) = sigma(z) * sigma(-z); unlike sigma(1 - sigma) it keeps its digits for large z."""
-    return sigmoid(z) * sigmoid(-np.asarray(z, dtype=np.float64))
+    return _d_sigmoid(_z(z))
 
 
 def tanh(z):
     """tanh(z)."""
-    return np.tanh(z)
+    return _tanh(_z(z))
 
 
 def d_tanh(z):
@@ -84,25 +184,24 @@ def d_tanh(z):
 
     1 - tanh(z)^2 rounds to 0 once tanh(z) rounds to 1 (|z| > 19); this form stays accurate.
     """
-    e = np.exp(-2.0 * np.abs(np.asarray(z, dtype=np.float64)))
-    return 4.0 * e / (1.0 + e) ** 2
+    return _d_tanh(_z(z))
+
+
+def _softplus_params(beta, threshold):
+    beta = positive(beta, "beta")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not threshold > 0:
+        raise ValueError(f"threshold must be a number > 0 (inf allowed), got {threshold!r}")
+    return beta, float(threshold)
 
 
 def softplus(z, beta=1.0, threshold=20.0):
     """Softplus(z) = log(1 + e^{beta z}) / beta, and z where beta*z > threshold (PyTorch)."""
-    z = np.asarray(z, dtype=np.float64)
-    bz = beta * z
-    return np.where(bz > threshold, z, np.logaddexp(0.0, bz) / beta)
+    return _softplus(_z(z), *_softplus_params(beta, threshold))
 
 
 def d_softplus(z, beta=1.0, threshold=20.0):
     """Softplus'(z) = sigma(beta z), and 1 where beta*z > threshold (PyTorch)."""
-    bz = beta * np.asarray(z, dtype=np.float64)
-    return np.where(bz > threshold, 1.0, sigmoid(bz))
-
-
-def _gelu_tanh_u(z):
-    return _SQRT_2_OVER_PI * (z + _GELU_TANH_C * z**3)
+    return _d_softplus(_z(z), *_softplus_params(beta, threshold))
 
 
 def gelu(z, approximate="none"):
@@ -110,29 +209,22 @@ def gelu(z, approximate="none"):
 
     ``approximate='tanh'``: z/2 * (1 + tanh(u)) = z * sigma(2u), u = sqrt(2/pi) (z + 0.044715 z^3).
     """
-    one_of(approximate, ("none", "tanh"), "approximate")
-    z = np.asarray(z, dtype=np.float64)
-    if approximate == "tanh":
-        return z * sigmoid(2.0 * _gelu_tanh_u(z))
-    return 0.5 * z * _erfc(-z / _SQRT2)
+    return _gelu(_z(z), one_of(approximate, ("none", "tanh"), "approximate"))
 
 
 def d_gelu(z, approximate="none"):
-    """GELU'(z) = Phi(z) + z * phi(z), phi the standard normal density."""
-    one_of(approximate, ("none", "tanh"), "approximate")
-    z = np.asarray(z, dtype=np.float64)
-    if approximate == "tanh":
-        s = sigmoid(2.0 * _gelu_tanh_u(z))
-        du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * z**2)
-        return s + z * 2.0 * s * (1.0 - s) * du
-    pdf = np.exp(-0.5 * z**2) / math.sqrt(2.0 * math.pi)
-    return 0.5 * _erfc(-z / _SQRT2) + z * pdf
+    """GELU'(z) = Phi(z) + z * phi(z), phi the standard normal density.
+
+    GELU''(z) = phi(z) (2 - z^2), so GELU' has its minimum -0.1289 at z = -sqrt 2 and its
+    maximum 1.1289 at z = +sqrt 2: unlike the other slopes here, it leaves [0, 1].
+    """
+    return _d_gelu(_z(z), one_of(approximate, ("none", "tanh"), "approximate"))
 
 
 def softmax(z, temperature=1.0, axis=-1):
     """softmax(z / T) along ``axis``; the max is subtracted first, so large logits do not overflow.
 
-    z: array of any shape; returns probabilities of the same shape that sum to 1 along ``axis``.
+    z: finite array of any shape; returns probabilities of the same shape that sum to 1 along ``axis``.
     """
     t = positive(temperature, "temperature")
     z = as_array(z, "z")
@@ -144,6 +236,8 @@ def softmax(z, temperature=1.0, axis=-1):
 def argmax_onehot(z):
     """The limit of softmax(z / T) as T -> 0: one-hot at the maximum, shared equally by tied maxima.  (K,) -> (K,)."""
     z = as_array(z, "z", ndim=1)
+    if z.size == 0:
+        raise ValueError("z must hold at least one logit, got shape (0,)")
     top = (z == np.max(z)).astype(np.float64)
     return top / top.sum()
 
@@ -154,16 +248,39 @@ def softmax_jacobian(p):
     return np.diag(p) - np.outer(p, p)
 
 
+_REGISTRY = {
+    "identity": (_identity, _d_identity),
+    "relu": (_relu, _d_relu),
+    "leaky_relu": (_leaky_relu, _d_leaky_relu),
+    "scaled_relu": (_scaled_relu, _d_scaled_relu),
+    "sigmoid": (_sigmoid, _d_sigmoid),
+    "tanh": (_tanh, _d_tanh),
+    "softplus": (_softplus, _d_softplus),
+    "gelu": (_gelu, _d_gelu),
+}
+ACTIVATIONS = tuple(_REGISTRY)
+_PUBLIC = {name: globals()[name] for name in ACTIVATIONS}
+
+
 @dataclass(frozen=True)
 class Activation:
     """An element-wise activation with its derivative: ``act(z)`` and ``act.deriv(z)``.
 
     ``name`` is a key of :data:`ACTIVATIONS` and ``params`` its keyword arguments, so that
-    :mod:`helpers.symbolic` can rebuild the same function in sympy.
+    :mod:`helpers.symbolic` can rebuild the same function in sympy. Both are checked when the
+    object is made, so a bad name or parameter fails here and not at the first forward pass.
+    ``act(z)`` takes a float64 array (the network's own arrays) and does not validate it again.
     """
 
     name: str
     params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        one_of(self.name, ACTIVATIONS, "activation")
+        try:
+            _PUBLIC[self.name](np.zeros(1), **self.params)
+        except TypeError as exc:
+            raise TypeError(f"activation {self.name!r} does not take the parameters {self.params}: {exc}") from None
 
     def __call__(self, z):
         return _REGISTRY[self.name][0](z, **self.params)
@@ -176,19 +293,6 @@ class Activation:
         return f"{self.name}({args})" if args else self.name
 
 
-_REGISTRY = {
-    "identity": (identity, d_identity),
-    "relu": (relu, d_relu),
-    "leaky_relu": (leaky_relu, d_leaky_relu),
-    "scaled_relu": (scaled_relu, d_scaled_relu),
-    "sigmoid": (sigmoid, d_sigmoid),
-    "tanh": (tanh, d_tanh),
-    "softplus": (softplus, d_softplus),
-    "gelu": (gelu, d_gelu),
-}
-ACTIVATIONS = tuple(_REGISTRY)
-
-
 def get_activation(spec, **params) -> Activation:
     """Look up an activation by name (``'relu'``, ``'scaled_relu'``, ...) with optional parameters.
 
@@ -199,10 +303,4 @@ def get_activation(spec, **params) -> Activation:
         return spec
     if not isinstance(spec, str):
         raise TypeError(f"activation must be a name or an Activation, got {type(spec).__name__}")
-    one_of(spec, ACTIVATIONS, "activation")
-    fn = _REGISTRY[spec][0]
-    try:
-        fn(np.zeros(1), **params)
-    except TypeError as exc:
-        raise TypeError(f"activation {spec!r} does not take the parameters {params}: {exc}") from None
     return Activation(spec, dict(params))

@@ -16,12 +16,12 @@ def source_line(fn, marker):
 
 
 def forward_table(net):
-    """The forward pass recorded in ``net.cache`` as a text table: layer, operation, input and output shapes."""
+    """The last forward pass of ``net`` as a text table: layer, operation, input and output shapes."""
     rows = [("layer", "operation", "input", "output")]
     for l, act in enumerate(net.activations, start=1):
-        zin, zlin, zact = (net.cache[f"z{k}"] for k in (2 * l - 2, 2 * l - 1, 2 * l))
-        rows.append((f"{2 * l - 1}. Linear{l}", f"z{2 * l - 1} = z{2 * l - 2} W{l}^T + b{l}", zin.shape, zlin.shape))
-        rows.append((f"{2 * l}. {act}", f"z{2 * l} = {act}(z{2 * l - 1})", zlin.shape, zact.shape))
+        z_in, z_pre, z_out = net.layer_output(l - 1), net.pre_activation(l), net.layer_output(l)
+        rows.append((f"{2 * l - 1}. Linear{l}", f"z{2 * l - 1} = z{2 * l - 2} W{l}^T + b{l}", z_in.shape, z_pre.shape))
+        rows.append((f"{2 * l}. {act}", f"z{2 * l} = {act}(z{2 * l - 1})", z_pre.shape, z_out.shape))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 

@@ -1,4 +1,9 @@
-"""Gradient checking: central finite differences, CS231n's relative error, a per-parameter report."""
+"""Gradient checking: central finite differences, CS231n's relative error, and one report per network.
+
+Finite differences of a function whose values carry a rounding error of about eps |J| have an
+absolute error of about eps |J| / h on top of the truncation error; :func:`round_off` gives that
+floor, and the norm-wise comparisons below allow for it.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +11,54 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from helpers._validate import positive
+from helpers.losses import evaluate
+
 # Central-difference stencils as (k, w): f'(x) ~ sum w (f(x + k h) - f(x - k h)) / h.
 # Differences are taken in pairs so that a constant f gives exactly 0.
-_STENCILS = {2: ((1, 1 / 2),), 4: ((1, 8 / 12), (2, -1 / 12))}
+# Order 2 is exact for polynomials of degree <= 2, order 4 for degree <= 4.
+STENCILS = {2: ((1, 1 / 2),), 4: ((1, 8 / 12), (2, -1 / 12))}
+EPS = np.finfo(np.float64).eps
 
 
 def numerical_gradient(f, x, h=1e-5, order=2):
-    """d f() / d x by central differences; ``x`` (any shape, float64) is perturbed in place and restored.
+    """d f() / d x by central differences; ``x`` (a float64 array, any shape) is perturbed in place.
 
     f: a function of no arguments returning a float that reads ``x``.
     order: 2 (f(x+h) - f(x-h)) / 2h, or 4 for the five-point stencil (error O(h^4)).
+    Every entry is restored whatever happens, an exception in ``f`` or Ctrl-C included.
     Returns an array of x's shape.
     """
-    stencil = _STENCILS[order]
+    if order not in STENCILS:
+        raise ValueError(f"order must be 2 or 4, got {order!r}")
+    h = positive(h, "h")
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        raise TypeError(
+            f"x must be a float64 numpy array that f reads (it is perturbed in place), got {type(x).__name__}"
+        )
+    if np.any(np.abs(x) + 2 * h == np.abs(x)) or not np.all(np.isfinite(x + 2 * h)):
+        raise ValueError(
+            f"h must be small against x and keep x + 2h finite, got h = {h:g} for |x| up to {np.max(np.abs(x)):g}"
+        )
     grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"])
-    for _ in it:
-        i = it.multi_index
+    for i in np.ndindex(x.shape):
         old = x[i]
-        total = 0.0
-        for k, w in stencil:
-            x[i] = old + k * h
-            up = f()
-            x[i] = old - k * h
-            total += w * (up - f())
-        x[i] = old
+        try:
+            total = 0.0
+            for k, w in STENCILS[order]:
+                x[i] = old + k * h
+                up = f()
+                x[i] = old - k * h
+                total += w * (up - f())
+        finally:
+            x[i] = old
         grad[i] = total / h
     return grad
+
+
+def round_off(J, h, order=4):
+    """The absolute error that rounding J (to about eps |J|) puts into a central difference with step h."""
+    return sum(2 * abs(w) for _, w in STENCILS[order]) * EPS * abs(J) / h
 
 
 def rel_error(a, b):
@@ -45,77 +71,109 @@ def rel_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
-def network_gradients(net, x, y, loss):
-    """Backprop gradients of J = loss(net.forward(x), y)[0]: dict of dJdW1, dJdb1, ..., and dJdx.
+def norm_rel_error(a, b, atol=0.0):
+    """Norm-wise relative error max(||a - b|| - atol sqrt(size), 0) / max(||a||, ||b||); 0 when both are 0.
 
-    loss: a function (y_hat, y) -> (J, dJ/dy_hat), e.g. ``helpers.losses.mse``.
-    The network's gradients are cleared first, so the result is this one pass.
-    """
-    net.clear_grad_and_cache()
-    _, dJdy_hat = loss(net.forward(x), y)
-    dJdx = net.backward(dJdy_hat)
-    return {**{k: v.copy() for k, v in net.grads.items()}, "dJdx": dJdx}
-
-
-def numerical_network_gradients(net, x, y, loss, h=1e-3, order=4):
-    """The same dict as :func:`network_gradients`, by finite differences of the loss value.
-
-    Defaults: the five-point stencil with h = 1e-3, truncation error O(h^4) ~ 1e-12 and
-    round-off ~ eps |J| / h ~ 1e-13 for a loss of order 1.
-    """
-    x = np.array(x, dtype=np.float64)
-
-    def J():
-        return loss(net.forward(x), y)[0]
-
-    out = {f"dJd{k}": numerical_gradient(J, v, h, order) for k, v in net.parameters.items()}
-    out["dJdx"] = numerical_gradient(J, x, h, order)
-    net.clear_grad_and_cache()
-    return out
-
-
-def norm_rel_error(a, b):
-    """Norm-wise relative error ||a - b|| / max(||a||, ||b||, 1e-300); 0 when both are 0.
-
-    Finite differences carry an absolute round-off of about eps |J| / h, so the entry-wise
-    :func:`rel_error` of a tiny entry is dominated by it; the norm-wise error is not.
+    atol: an absolute error per entry to forgive, such as :func:`round_off` for finite differences.
     """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    excess = max(float(np.linalg.norm(a - b)) - atol * np.sqrt(a.size), 0.0)
     scale = max(np.linalg.norm(a), np.linalg.norm(b))
-    return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0
+    return float(excess / scale) if scale > 0 else excess
+
+
+def network_gradients(net, x, y, loss):
+    """Backprop gradients of J = loss(y_hat=net.forward(x), y=y)[0]: dict dJdW1, dJdb1, ..., dJdx.
+
+    loss: loss(y_hat=..., y=...) -> (J, dJ/dy_hat), e.g. ``helpers.losses.mse``.
+    The network's gradients are zeroed first, so the result is this one pass.
+    """
+    net.zero_grad()
+    _, dJ_dy_hat = evaluate(loss, net.forward(x), y)
+    dJ_dx = net.backward(dJ_dy_hat)
+    return {**{k: v.copy() for k, v in net.grads.items()}, "dJdx": dJ_dx}
+
+
+def numerical_network_gradients(net, x, y, loss, h=1e-3, order=4):
+    """The same dict as :func:`network_gradients`, by finite differences of J.
+
+    Defaults: the five-point stencil with h = 1e-3, truncation error O(h^4) ~ 1e-12 and
+    round-off ~ eps |J| / h ~ 1e-13 for a loss of order 1. The network's parameters and cache
+    are as they were afterwards.
+    """
+    x = np.array(x, dtype=np.float64)
+    cache = net.cache
+
+    def J():
+        return evaluate(loss, net.forward(x), y)[0]
+
+    try:
+        out = {f"dJd{k}": numerical_gradient(J, v, h, order) for k, v in net.parameters.items()}
+        out["dJdx"] = numerical_gradient(J, x, h, order)
+    finally:
+        net.cache = cache
+    return out
 
 
 @dataclass
 class GradCheck:
-    """One row of a gradient check: the largest relative error of one gradient against a reference."""
+    """One row of a gradient check: the error of one gradient against a reference, and its tolerance."""
 
     name: str
-    rel_error: float
+    error: float
     tol: float
     metric: str = "max rel err"
 
     @property
     def ok(self) -> bool:
-        return self.rel_error < self.tol
+        return self.error < self.tol
 
     def __str__(self):
         if self.ok:
             return f"{self.name:6s} {self.metric} < {self.tol:.0e}  ok"
-        return f"{self.name:6s} {self.metric} = {self.rel_error:.1e}  FAIL (tol {self.tol:.0e})"
+        return f"{self.name:6s} {self.metric} = {self.error:.1e}  FAIL (tol {self.tol:.0e})"
 
 
-def compare(grads, reference, tol, norm=False):
+def compare(grads, reference, tol, norm=False, atol=0.0):
     """One :class:`GradCheck` per key of ``grads`` against ``reference[key]``.
 
-    norm=False uses :func:`rel_error` (entry-wise, CS231n); norm=True uses :func:`norm_rel_error`.
+    norm=False uses :func:`rel_error` (entry-wise, CS231n); norm=True uses :func:`norm_rel_error`
+    with ``atol`` forgiven per entry.
     """
-    err, metric = (norm_rel_error, "norm rel err") if norm else (rel_error, "max rel err")
-    return [GradCheck(k, err(grads[k], reference[k]), tol, metric) for k in grads]
+    if norm:
+        return [GradCheck(k, norm_rel_error(grads[k], reference[k], atol), tol, "norm rel err") for k in grads]
+    return [GradCheck(k, rel_error(grads[k], reference[k]), tol) for k in grads]
 
 
-def report(rows, title=None):
-    """The rows as text, one per line, with an optional title line; stable for printing in notebooks."""
-    lines = [title] if title else []
-    return "\n".join(lines + [str(r) for r in rows])
+@dataclass
+class Report:
+    """Titled groups of :class:`GradCheck` rows; prints one line per row."""
+
+    groups: list  # [(title, [GradCheck, ...]), ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(row.ok for _, rows in self.groups for row in rows)
+
+    def __str__(self):
+        return "\n".join(line for title, rows in self.groups for line in [title, *map(str, rows)])
+
+
+def verify_backprop(net, x, y, loss, tol=1e-10):
+    """Backprop of ``net`` on (x, y) against sympy and against five-point differences, as one report.
+
+    sympy (exact derivatives evaluated with 40 digits): entry-wise relative error < ``tol``.
+    Finite differences (h = 1e-3): norm-wise relative error < ``tol``, forgiving their round-off.
+    """
+    from helpers import symbolic
+
+    grads = network_gradients(net, x, y, loss)
+    J = evaluate(loss, net.forward(x), y)[0]
+    exact = symbolic.network_gradients(net, x, y, loss)
+    fd = numerical_network_gradients(net, x, y, loss, h=1e-3, order=4)
+    return Report([
+        ("against sympy:", compare(grads, exact, tol)),
+        ("against finite differences:", compare(grads, fd, tol, norm=True, atol=round_off(J, 1e-3))),
+    ])  # fmt: skip

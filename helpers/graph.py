@@ -1,7 +1,11 @@
 """A scalar reverse-mode autodiff engine the size of micrograd's, for computational graphs of + and *.
 
 Gradients follow PyTorch: a node used twice receives both contributions within one backward pass
-(``+=``), and leaves keep adding across passes until :func:`zero_grad`.
+(``+=``), leaves keep adding across passes until :func:`zero_grad`, and a second ``backward()``
+through the same graph is refused unless the first was called with ``retain_graph=True``.
+Unlike PyTorch, every node keeps its gradient of the last pass (PyTorch keeps ``.grad`` on leaves
+only), so that a drawing can show it. The graph is walked iteratively: depth is limited by memory,
+not by Python's recursion limit.
 """
 
 from __future__ import annotations
@@ -10,20 +14,38 @@ import ast
 import math
 import numbers
 
+from helpers._validate import real, short, text
+
 
 class Value:
-    """A scalar node: ``data`` (forward value), ``grad`` (dw/dnode after backward), its inputs and op."""
+    """A scalar node: ``data`` (forward value), ``grad`` (d root / d node after backward), its inputs and op.
+
+    data: a finite real number; label: a name to show ('' for an unnamed intermediate).
+    """
 
     def __init__(self, data, children=(), op="", label=""):
-        self.data = float(data)
+        self.data = real(data, "data")
         self.grad = 0.0
         self.children = tuple(children)
         self.op = op
+        if not isinstance(label, str):
+            raise TypeError(f"label must be text, got {type(label).__name__}")
         self.label = label
         self._backward = lambda: None
+        self._freed = False
+
+    @staticmethod
+    def _lift(other):
+        if isinstance(other, Value):
+            return other
+        if isinstance(other, bool) or not isinstance(other, numbers.Real):
+            return None
+        return Value(other, label=f"{other:g}")
 
     def __add__(self, other):
-        other = other if isinstance(other, Value) else Value(other, label=f"{other:g}")
+        other = self._lift(other)
+        if other is None:
+            return NotImplemented
         out = Value(self.data + other.data, (self, other), "+")
 
         def _backward():
@@ -34,7 +56,9 @@ class Value:
         return out
 
     def __mul__(self, other):
-        other = other if isinstance(other, Value) else Value(other, label=f"{other:g}")
+        other = self._lift(other)
+        if other is None:
+            return NotImplemented
         out = Value(self.data * other.data, (self, other), "*")
 
         def _backward():
@@ -47,32 +71,47 @@ class Value:
     __radd__ = __add__
     __rmul__ = __mul__
 
-    def backward(self):
-        """d self / d node for every node of the graph: intermediates are recomputed, leaves add up."""
+    def backward(self, retain_graph=False):
+        """d self / d node for every node of the graph: intermediates hold this pass's, leaves add up.
+
+        As in PyTorch, a second call through the same graph raises unless the previous call passed
+        ``retain_graph=True``.
+        """
         order = topological_order(self)
+        if any(node._freed for node in order):
+            raise RuntimeError(
+                "Trying to backward through the graph a second time: pass retain_graph=True to the first "
+                "backward() to call it again, as in PyTorch"
+            )
         for node in order:
             if node.children:
                 node.grad = 0.0
         self.grad = 1.0 if self.children else self.grad + 1.0
         for node in reversed(order):
             node._backward()
+            if node.children:
+                node._freed = not retain_graph
 
     def __repr__(self):
         return f"Value({self.label or self.op}, data={self.data:g}, grad={self.grad:g})"
 
 
 def topological_order(root):
-    """Every node of the graph under ``root``, each after all of its inputs (root last)."""
-    order, seen = [], set()
-
-    def visit(node):
-        if id(node) not in seen:
-            seen.add(id(node))
-            for child in node.children:
-                visit(child)
+    """Every node of the graph under ``root``, each after all of its inputs (root last). Iterative."""
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a Value, got {type(root).__name__}")
+    order, seen = [], {id(root)}
+    stack = [(root, iter(root.children))]
+    while stack:
+        node, children = stack[-1]
+        for child in children:
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append((child, iter(child.children)))
+                break
+        else:
+            stack.pop()
             order.append(node)
-
-    visit(root)
     return order
 
 
@@ -82,24 +121,38 @@ def zero_grad(root):
         node.grad = 0.0
 
 
+def homework_graph(x, y, z, o):
+    """The graph of the published homework's 1.5(b): a = x + y, b = z * o, c = a * b, w = c + z.
+
+    The homework lists the inputs x, y, z but also uses o; here o is a fourth input. Returns
+    (w, nodes) with nodes = {name: Value} for x, y, z, o, a, b, c, w.
+    """
+    nodes = {name: Value(v, label=name) for name, v in zip("xyzo", (x, y, z, o))}
+    nodes["a"] = nodes["x"] + nodes["y"]
+    nodes["b"] = nodes["z"] * nodes["o"]
+    nodes["c"] = nodes["a"] * nodes["b"]
+    nodes["w"] = nodes["c"] + nodes["z"]
+    for name in "abcw":
+        nodes[name].label = name
+    return nodes["w"], nodes
+
+
 _ALLOWED = (ast.Expression, ast.BinOp, ast.Add, ast.Mult, ast.Name, ast.Constant, ast.Load)
+MAX_EXPRESSION = 200
 
 
-def check_expression(text, max_length=200):
-    """Parse ``text`` into an ``ast.Expression`` allowing only names, numbers, + and * (and parentheses).
+def check_expression(expression, max_length=MAX_EXPRESSION):
+    """Parse ``expression`` into an ``ast.Expression`` allowing only names, numbers, + and * (and parentheses).
 
     Raises ValueError naming what is not allowed; nothing is ever evaluated.
     """
-    if not isinstance(text, str):
-        raise TypeError(f"expression must be a string, got {type(text).__name__}")
-    if not text.strip():
+    text(expression, "expression", max_length)
+    if not expression.strip():
         raise ValueError("expression is empty: type something like 'x*y + z'")
-    if len(text) > max_length:
-        raise ValueError(f"expression must be at most {max_length} characters, got {len(text)}")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise ValueError(f"expression {text!r} does not parse: {exc.msg}") from None
+        tree = ast.parse(expression.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        raise ValueError(f"expression {short(expression)} does not parse: {getattr(exc, 'msg', exc)}") from None
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED):
             what = type(node).__name__
@@ -107,37 +160,53 @@ def check_expression(text, max_length=200):
         if isinstance(node, ast.Constant):
             v = node.value
             if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-                raise ValueError(f"expression may use only names, finite numbers, + and *; found the constant {v!r}")
+                raise ValueError(
+                    f"expression may use only names, finite numbers, + and *; found the constant {short(v)}"
+                )
     return tree
 
 
-def build(text, values):
-    """Build the graph of ``text`` (names, numbers, +, *) with leaves from ``values`` ({name: number}).
+def build(expression, values):
+    """Build the graph of ``expression`` (names, numbers, +, *) with leaves from ``values`` ({name: number}).
 
     Returns (root, leaves): the output node and {name: Value}. Each name gets one leaf, however
     often it appears, so its gradient collects every use.
     """
-    tree = check_expression(text)
+    tree = check_expression(expression)
+    if not isinstance(values, dict):
+        raise TypeError(f"values must be a dict {{name: number}}, got {type(values).__name__}")
     leaves = {}
 
-    def walk(node):
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
+    def leaf(name):
+        if name not in values:
+            raise ValueError(f"expression uses {name!r}, which has no value; values given for {sorted(values)}")
+        if name not in leaves:
+            leaves[name] = Value(real(values[name], f"the value of {name}"), label=name)
+        return leaves[name]
+
+    built = {}  # id(ast node) -> Value, filled in post-order without recursion
+    for node in _post_order(tree.body):
         if isinstance(node, ast.Constant):
-            return Value(node.value, label=f"{node.value:g}")
-        if isinstance(node, ast.Name):
-            if node.id not in values:
-                raise ValueError(f"expression uses {node.id!r}, which has no value; values given for {sorted(values)}")
-            if node.id not in leaves:
-                leaves[node.id] = Value(values[node.id], label=node.id)
-            return leaves[node.id]
-        left, right = walk(node.left), walk(node.right)
-        return left + right if isinstance(node.op, ast.Add) else left * right
-
-    root = walk(tree)
-    return root, leaves
+            built[id(node)] = Value(node.value, label=f"{node.value:g}")
+        elif isinstance(node, ast.Name):
+            built[id(node)] = leaf(node.id)
+        else:
+            left, right = built[id(node.left)], built[id(node.right)]
+            built[id(node)] = left + right if isinstance(node.op, ast.Add) else left * right
+    return built[id(tree.body)], leaves
 
 
-def variables(text):
+def _post_order(node):
+    """The nodes of an expression tree, each after its operands."""
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        if isinstance(n, ast.BinOp):
+            stack.extend((n.left, n.right))
+    return out[::-1]
+
+
+def variables(expression):
     """The names in an expression, sorted."""
-    return sorted({n.id for n in ast.walk(check_expression(text)) if isinstance(n, ast.Name)})
+    return sorted({n.id for n in ast.walk(check_expression(expression)) if isinstance(n, ast.Name)})

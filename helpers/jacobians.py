@@ -1,9 +1,11 @@
 """The explicit Jacobian matrices of problem 1.2(d) for one sample, and the chain that multiplies them.
 
-Numerator layout, as the homework asks: d(out)/d(in) has shape (len(out), len(in)), so the
-gradient of the scalar loss, dl/dy_hat, is a row vector (1, K) and the chain multiplies to the right:
-dl/dz3 = dl/dy_hat @ dy_hat/dz3, ..., dl/dx = dl/dz1 @ dz1/dx. Parameter gradients are laid out
-like the parameter (dl/dW2 has W2's shape (K, h)).
+Numerator layout, as the homework asks: d(out)/d(in) has shape (size of out, size of in). So the
+gradient of the scalar loss l with respect to a vector is a row (1, size), the chain multiplies to
+the right (dl/dz3 = dl/dy_hat @ dy_hat/dz3, ..., dl/dx = dl/dz1 @ dz1/dx), and the derivative of
+l with respect to a matrix W of shape (m, n) has shape (n, m), the shape of W^T:
+dl/dW2 = z2 dl/dz3, (h, K). The gradient that a descent step subtracts from W has W's own shape,
+(dl/dW)^T; :func:`parameter_gradients` turns one into the other.
 """
 
 from __future__ import annotations
@@ -11,34 +13,50 @@ from __future__ import annotations
 import numpy as np
 
 from helpers._validate import as_array, shape_is
+from helpers.layers import linear_forward
+from helpers.losses import evaluate
 
 
 def mlp_jacobians(net, x, y, loss):
-    """Every Jacobian of a 2-layer :class:`~helpers.network.MLP` at one sample.
+    """Every Jacobian of a 2-layer network (:class:`~helpers.homework.MLP`) at one sample.
 
-    x: (n,), y: (K,); loss: (y_hat, y) -> (l, dl/dy_hat), e.g. ``losses.mse`` with reduction='sum'.
+    x: (n,), y: (K,); loss: loss(y_hat=..., y=...) -> (l, dl/dy_hat), e.g. ``partial(losses.mse, reduction='sum')``.
+    Reads ``net.parameters`` and ``net.activations``; leaves the network's cache and gradients alone.
     Returns a dict of arrays:
       z1 (h,), z2 (h,), z3 (K,), y_hat (K,);
-      dz1_dx = W1 (h, n), dz2_dz1 = diag f'(z1) (h, h), dz3_dz2 = W2 (K, h), dyhat_dz3 = diag g'(z3) (K, K),
-      dl_dyhat (1, K); the chain dl_dz3 (1, K), dl_dz2 (1, h), dl_dz1 (1, h), dl_dx (1, n);
-      dl_dW2 = dl_dz3^T z2^T (K, h), dl_db2 (K,), dl_dW1 = dl_dz1^T x^T (h, n), dl_db1 (h,).
+      dz1_dx = W1 (h, n), dz2_dz1 = diag f'(z1) (h, h), dz3_dz2 = W2 (K, h), dy_hat_dz3 = diag g'(z3) (K, K);
+      dl_dy_hat (1, K); the chain dl_dz3 (1, K), dl_dz2 (1, h), dl_dz1 (1, h), dl_dx (1, n);
+      dl_dW2 = z2 dl_dz3 (h, K), dl_db2 = dl_dz3 (1, K), dl_dW1 = x dl_dz1 (n, h), dl_db1 = dl_dz1 (1, h).
     """
+    if net.n_layers != 2:
+        raise ValueError(f"net must have 2 layers (Linear, f, Linear, g), got {net.n_layers}")
     x = as_array(x, "x", ndim=1)
     shape_is(x, (net.sizes[0],), "x")
-    W1, W2 = net.parameters["W1"], net.parameters["W2"]
-    net.forward(x[None, :])
-    z1, z2, z3, y_hat = (net.cache[k][0] for k in ("z1", "z2", "z3", "y_hat"))
-    net.cache = {}
-    _, dl_dyhat = loss(y_hat, y)
-    J = {"z1": z1, "z2": z2, "z3": z3, "y_hat": y_hat}
-    J["dz1_dx"], J["dz3_dz2"] = W1, W2
-    J["dz2_dz1"] = np.diag(net.f_function.deriv(z1))
-    J["dyhat_dz3"] = np.diag(net.g_function.deriv(z3))
-    J["dl_dyhat"] = dl_dyhat[None, :]
-    J["dl_dz3"] = J["dl_dyhat"] @ J["dyhat_dz3"]
-    J["dl_dz2"] = J["dl_dz3"] @ J["dz3_dz2"]
-    J["dl_dz1"] = J["dl_dz2"] @ J["dz2_dz1"]
-    J["dl_dx"] = J["dl_dz1"] @ J["dz1_dx"]
-    J["dl_dW2"], J["dl_db2"] = J["dl_dz3"].T @ z2[None, :], J["dl_dz3"][0]
-    J["dl_dW1"], J["dl_db1"] = J["dl_dz1"].T @ x[None, :], J["dl_dz1"][0]
-    return J
+    W1, b1, W2, b2 = (net.parameters[k] for k in ("W1", "b1", "W2", "b2"))
+    f, g = net.activations
+    z1 = linear_forward(x[None, :], W1, b1)[0]
+    z2 = f(z1)
+    z3 = linear_forward(z2[None, :], W2, b2)[0]
+    y_hat = g(z3)
+    _, dl_dy_hat = evaluate(loss, y_hat, y)
+    jac = {"z1": z1, "z2": z2, "z3": z3, "y_hat": y_hat}
+    jac["dz1_dx"], jac["dz3_dz2"] = W1, W2
+    jac["dz2_dz1"] = np.diag(f.deriv(z1))
+    jac["dy_hat_dz3"] = np.diag(g.deriv(z3))
+    jac["dl_dy_hat"] = dl_dy_hat[None, :]
+    jac["dl_dz3"] = jac["dl_dy_hat"] @ jac["dy_hat_dz3"]
+    jac["dl_dz2"] = jac["dl_dz3"] @ jac["dz3_dz2"]
+    jac["dl_dz1"] = jac["dl_dz2"] @ jac["dz2_dz1"]
+    jac["dl_dx"] = jac["dl_dz1"] @ jac["dz1_dx"]
+    jac["dl_dW2"], jac["dl_db2"] = z2[:, None] @ jac["dl_dz3"], jac["dl_dz3"]
+    jac["dl_dW1"], jac["dl_db1"] = x[:, None] @ jac["dl_dz1"], jac["dl_dz1"]
+    return jac
+
+
+def parameter_gradients(jac):
+    """The gradients a descent step subtracts, each shaped like its parameter (what PyTorch's ``W.grad``
+    holds): the transposes of the numerator-layout derivatives in ``jac`` (a dict of :func:`mlp_jacobians`).
+
+    Returns {"W1": (h, n), "b1": (h,), "W2": (K, h), "b2": (K,)}.
+    """
+    return {"W1": jac["dl_dW1"].T, "b1": jac["dl_db1"][0], "W2": jac["dl_dW2"].T, "b2": jac["dl_db2"][0]}

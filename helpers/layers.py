@@ -2,6 +2,7 @@
 
 Row-vector convention as in PyTorch: a batch is x of shape (N, in), a weight W has shape (out, in),
 so z = x W^T + b. For one sample (N = 1) this is the column form z = W x + b of the source.
+Gradients are of the objective J: ``dJ_dz`` is dJ/dz, of z's shape.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ def linear_forward(x, W, b):
     return z
 
 
-def linear_backward(dz, x, W):
+def linear_backward(dJ_dz, x, W):
     """Given dJ/dz (N, out): returns dJ/dx (N, in), dJ/dW (out, in), dJ/db (out,).
 
-    dJ/dW = sum over samples of the outer product dJ/dz_i x_i^T, i.e. dz^T x.
+    dJ/dW = sum over samples of the outer product dJ/dz_i x_i^T, i.e. dJ_dz^T x.
     """
-    return dz @ W, dz.T @ x, dz.sum(axis=0)
+    return dJ_dz @ W, dJ_dz.T @ x, dJ_dz.sum(axis=0)
 
 
-def activation_backward(dout, z, act):
-    """Element-wise activation: dJ/dz = act'(z) * dJ/dout (the diagonal Jacobian applied).  Shapes equal."""
-    dz = act.deriv(z)
-    dz *= dout
-    return dz
+def activation_backward(dJ_da, z, act):
+    """a = act(z) element-wise: dJ/dz = act'(z) * dJ/da (the diagonal Jacobian applied).  Shapes equal."""
+    dJ_dz = act.deriv(z)
+    dJ_dz *= dJ_da
+    return dJ_dz

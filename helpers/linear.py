@@ -7,29 +7,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers._validate import as_array, shape_is
+from helpers._validate import as_array, real, shape_is
 
 
 def scaling(factor):
     """factor * I: stretches (|factor| > 1) or shrinks every vector; det = factor^2."""
-    return float(factor) * np.eye(2)
+    return real(factor, "factor") * np.eye(2)
 
 
 def rotation(theta):
     """Counter-clockwise rotation by theta: orthogonal with det = +1."""
+    theta = real(theta, "theta")
     c, s = np.cos(theta), np.sin(theta)
     return np.array([[c, -s], [s, c]])
 
 
 def reflection(phi):
-    """Reflection across the line through 0 at angle phi: orthogonal, symmetric, det = -1."""
+    """Reflection across the line through 0 at angle phi: orthogonal, symmetric, det = -1.
+
+    In 2-D every orthogonal matrix with det = -1 is such a reflection; in 3-D and up it need not be
+    (-I in 3-D has det -1 and is a reflection composed with a rotation).
+    """
+    phi = real(phi, "phi")
     c, s = np.cos(2 * phi), np.sin(2 * phi)
     return np.array([[c, s], [s, -c]])
 
 
 def shear(k):
     """Horizontal shear (x1, x2) -> (x1 + k x2, x2): det = 1, angles change, parallel lines stay parallel."""
-    return np.array([[1.0, float(k)], [0.0, 1.0]])
+    return np.array([[1.0, real(k, "k")], [0.0, 1.0]])
 
 
 def matrix(M):
@@ -42,6 +48,7 @@ def matrix(M):
 def is_orthogonal(M, tol=1e-12):
     """True if M^T M = I (M preserves lengths and angles)."""
     M = matrix(M)
+    tol = real(tol, "tol")
     return bool(np.allclose(M.T @ M, np.eye(2), atol=tol, rtol=0))
 
 

@@ -1,12 +1,19 @@
-"""Losses, each returning ``(value, gradient)``; the gradient is taken with respect to the first argument.
+"""Losses, each returning ``(J, gradient)``: J the reduced loss, the gradient with respect to the first argument.
 
-Shapes: the prediction and target have the same shape, any shape; the value is a float and the
-gradient has the prediction's shape. ``reduction='mean'`` divides by the number of elements, as
-PyTorch does; ``reduction='sum'`` adds them up (the source's ||y_hat - y||^2).
+Shapes: the prediction and target have the same shape, any shape; J is a float and the gradient
+has the prediction's shape. ``reduction='mean'`` divides by the number of elements, as PyTorch
+does; ``reduction='sum'`` adds them up (the source's ||y_hat - y||^2); ``reduction='none'`` returns
+the loss of each element (an array of the prediction's shape) with its gradient, as PyTorch's does.
+
+Code that is handed a loss calls it through :func:`evaluate`, with keywords: ``loss(y_hat=..., y=...)``.
+So both argument orders work, ``mse(y_hat, y)`` here and the homework's ``mse_loss(y, y_hat)``,
+and a loss of logits (``bce_with_logits(z, y)``) is refused with a message instead of silently
+receiving the arguments swapped.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -18,6 +25,37 @@ _BCE_LOG_CLAMP = -100.0  # PyTorch's BCELoss clamps log(p) at -100
 _BCE_EPS = 1e-12  # and its backward divides by max(p (1 - p), 1e-12)
 
 
+def evaluate(loss, y_hat, y):
+    """``loss(y_hat=y_hat, y=y)``, checked: returns (J, dJ/dy_hat) with the gradient of ``y_hat``'s shape.
+
+    loss: a function taking the keywords ``y_hat`` and ``y`` and returning ``(J, dJ/dy_hat)``, such as
+    ``losses.mse``, ``functools.partial(losses.mse, reduction="sum")`` or the homework's ``mse_loss``.
+    """
+    if not callable(loss):
+        raise TypeError(f"loss must be a function loss(y_hat=..., y=...) -> (J, dJ/dy_hat), got {type(loss).__name__}")
+    try:
+        inspect.signature(loss).bind(y_hat=y_hat, y=y)
+    except TypeError:
+        name = getattr(getattr(loss, "func", loss), "__name__", type(loss).__name__)
+        raise TypeError(
+            f"loss must accept the keyword arguments y_hat= and y= (as helpers.losses.mse and helpers.mse_loss do); "
+            f"{name}{inspect.signature(loss)} does not"
+        ) from None
+    except ValueError:  # no signature to inspect (a builtin): let the call speak for itself
+        pass
+    result = loss(y_hat=y_hat, y=y)
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise TypeError(f"loss must return a pair (J, dJ/dy_hat), got {type(result).__name__}")
+    J, grad = result
+    if np.ndim(J) != 0:
+        raise ValueError(
+            f"loss must return a scalar J (reduction 'mean' or 'sum'), got an array of shape {np.shape(J)}"
+        )
+    grad = as_array(grad, "the gradient the loss returned", finite=False)
+    same_shape(grad, np.asarray(y_hat), "the gradient the loss returned", "y_hat")
+    return float(J), grad
+
+
 def _pair(pred, target, pred_name, target_name):
     pred = as_array(pred, pred_name)
     target = as_array(target, target_name)
@@ -26,7 +64,9 @@ def _pair(pred, target, pred_name, target_name):
 
 
 def _reduce(per_element, grad, reduction):
-    one_of(reduction, ("mean", "sum"), "reduction")
+    one_of(reduction, ("mean", "sum", "none"), "reduction")
+    if reduction == "none":
+        return per_element, grad
     if reduction == "mean":
         n = max(per_element.size, 1)
         return float(np.sum(per_element) / n), grad / n

@@ -1,105 +1,215 @@
-"""Figures for the notebooks, built on matplotlib's object API (no pyplot state, so no figure is shown twice).
+"""Every figure the notebooks show, drawn with matplotlib's object API (no pyplot state).
 
-Importing this module inside IPython turns on the inline PNG display of figures.
+A figure function returns a :class:`Figure`, which Jupyter shows as a PNG when it is a cell's
+value; nothing is switched on at import. A ``draw_*`` function redraws one figure's axes from
+new values (the explorers in :mod:`helpers.widgets` call them on every slider move). Every figure
+uses matplotlib's constrained layout, so no text overlaps other text or leaves the canvas
+(``tests/test_figures.py`` renders each one and checks).
 """
 
 from __future__ import annotations
 
+import io
+import math
+
 import numpy as np
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure as _MplFigure
+
+from helpers import activations as A
 
 
-def _enable_inline():
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is not None and getattr(shell, "kernel", None) is not None:
-        shell.enable_matplotlib("inline")
-        # Our figures lay themselves out; bbox_inches='tight' would draw every figure twice.
-        shell.run_line_magic("config", "InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+class Figure(_MplFigure):
+    """A matplotlib Figure that Jupyter displays as a PNG by itself (``_repr_png_``)."""
+
+    def _repr_png_(self):
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=self.dpi)
+        return buf.getvalue()
 
 
-_enable_inline()
-
-
-def freeze_layout(fig):
-    """Lay the figure out once and keep that layout, so that redraws skip the layout engine."""
-    fig.canvas.draw()
-    fig.set_layout_engine("none")
-
-
-def figure(nrows=1, ncols=1, size=(6.0, 3.5)):
-    """A new Figure and its axes (a single Axes, or an array of shape (nrows, ncols))."""
+def figure(nrows=1, ncols=1, size=(6.0, 3.5), **subplot_kw):
+    """A new :class:`Figure` with constrained layout and its axes (one Axes, or an array (nrows, ncols))."""
     fig = Figure(figsize=size, dpi=90, layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=True)
+    axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
     return fig, axes
 
 
-def loss_curves(ax, curves, title="", log=True):
-    """One line per ``{label: losses}`` against the step number; returns the Line2D artists in order."""
-    lines = [ax.plot(np.arange(1, len(v) + 1), v, label=k)[0] for k, v in curves.items()]
-    if log:
+# Curves ---------------------------------------------------------------------------------------
+
+
+def curves(x, ys, *, xlabel, ylabel, title="", logy=False, ylim=None, size=(6.0, 3.2), styles=None):
+    """One line per ``{label: y}`` against ``x`` (shared, or one x per label when ``x`` is a dict)."""
+    fig, ax = figure(size=size)
+    for label, y in ys.items():
+        xs = x[label] if isinstance(x, dict) else x
+        ax.plot(xs, y, label=label, **(styles or {}).get(label, {}))
+    if logy:
         ax.set_yscale("log")
-    ax.set(xlabel="step", ylabel="loss", title=title)
-    ax.legend()
-    return lines
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend(loc="best", fontsize=8)
+    return fig
 
 
-def heatmap(ax, M, title="", fmt="{:.2f}"):
-    """Matrix M (m, n) as a diverging heatmap, each cell labelled with its value when small enough."""
-    M = np.atleast_2d(M)
-    lim = max(float(np.max(np.abs(M))), 1e-12)
-    im = ax.imshow(M, cmap="RdBu_r", vmin=-lim, vmax=lim)
-    if M.size <= 64:
+def loss_curves(histories, title="", log=True, ylabel="J", size=(6.0, 3.2)):
+    """One loss curve per ``{label: J per step}`` (NaN after a divergence is left out)."""
+    x = {k: np.arange(1, len(v) + 1) for k, v in histories.items()}
+    return curves(x, histories, xlabel="step", ylabel=ylabel, title=title, logy=log, size=size)
+
+
+def draw_loss_curve(ax, history, lr):
+    """The learning-rate explorer's curve: J per step for one learning rate, and how the run ended."""
+    ax.clear()
+    steps = len(history)
+    finite = history[np.isfinite(history)]
+    ax.plot(np.arange(1, len(finite) + 1), finite, color="tab:blue")
+    ax.set(xlabel="step", ylabel="J (log scale)", yscale="log", xlim=(1, steps))
+    ax.set_ylim(finite.min() * 0.8, finite.max() * 1.25)
+    outcome = f"diverged at step {len(finite)}" if len(finite) < steps else f"J at step {steps}: {finite[-1]:.4f}"
+    ax.set_title(f"lr = {lr:.3g}: {outcome}")
+
+
+def heatmaps(matrices, fmt="{:.2f}", size=None):
+    """Matrices side by side as diverging heatmaps, each cell labelled with its value.
+
+    matrices: {title: M (m, n)}; rows are labelled i (output index), columns j (input index).
+    """
+    size = size or (3.0 * len(matrices), 3.0)
+    fig, axes = figure(1, len(matrices), size=size)
+    for ax, (title, M) in zip(np.atleast_1d(axes), matrices.items()):
+        M = np.atleast_2d(M)
+        lim = max(float(np.max(np.abs(M))), 1e-12)
+        ax.imshow(M, cmap="RdBu_r", vmin=-lim, vmax=lim)
         for (i, j), v in np.ndenumerate(M):
-            colour = "white" if abs(v) > 0.6 * lim else "black"
-            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=8, color=colour)
-    ax.set(title=title, xticks=range(M.shape[1]), yticks=range(M.shape[0]))
-    return im
+            ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=7,
+                    color="white" if abs(v) > 0.6 * lim else "black")  # fmt: skip
+        ax.set(title=title, xticks=range(M.shape[1]), yticks=range(M.shape[0]), xlabel="column j", ylabel="row i")
+    return fig
+
+
+def gradient_norms(norms, title="gradient norm per layer at initialisation"):
+    """||dJ/dW_l|| against the layer l, one line per ``{label: norms}``, log scale."""
+    x = {k: np.arange(1, len(v) + 1) for k, v in norms.items()}
+    fig = curves(x, norms, xlabel="layer l (1 = next to the input)", ylabel=r"$\|\partial J / \partial W_l\|$",
+                 title=title, logy=True, styles={k: {"marker": "o"} for k in norms})  # fmt: skip
+    return fig
 
 
 def classes(ax, x, y, title=""):
-    """2-D points x (n, 2) coloured by labels y (n,) or (n, 1) in {0, 1}."""
+    """2-D points x (n, 2) coloured by labels y (n,) or (n, 1) in {0, 1}, on ``ax``."""
     y = np.ravel(y)
     for label, colour in ((0, "tab:blue"), (1, "tab:orange")):
         pts = x[y == label]
         ax.scatter(pts[:, 0], pts[:, 1], s=10, c=colour, label=f"class {label}")
-    ax.set(title=title, aspect="equal")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.set(title=title, aspect="equal", xlabel="$x_1$", ylabel="$x_2$")
 
 
-def graph(ax, root, title=""):
-    """Draw the computational graph under a :class:`helpers.graph.Value`, inputs on the left.
+# Softmax (05) ---------------------------------------------------------------------------------
 
-    Each node shows its name or operation, its forward value and its gradient d root / d node.
-    Returns {id(node): (x, y)} of the node positions.
+
+def draw_softmax(ax, z, temperature):
+    """softmax(z / T) beside the one-hot argmax as bars; the legend sits above every bar."""
+    p, q = A.softmax(z, temperature), A.argmax_onehot(z)
+    ax.clear()
+    k = np.arange(len(z))
+    ax.bar(k - 0.2, p, width=0.4, label=f"softmax(z / T), T = {temperature:.3g}")
+    ax.bar(k + 0.2, q, width=0.4, label="argmax (one-hot)", color="0.7")
+    labels = [f"{v:.3g}" for v in z] if len(z) <= 12 else [str(i) for i in k]
+    ax.set(ylim=(0, 1.4), yticks=np.linspace(0, 1, 6), xticks=k, xticklabels=labels,
+           ylabel="probability", xlabel="logit z" if len(z) <= 12 else "index of the logit")  # fmt: skip
+    ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)
+
+
+# Activation derivatives (06) ------------------------------------------------------------------
+
+GELU_SLOPE_EXTREMES = (-math.sqrt(2.0), math.sqrt(2.0))  # GELU''(x) = phi(x) (2 - x^2) = 0
+
+
+def derivative_panels():
+    """The 2x2 figure of problem 1.5(c); draw it with :func:`draw_derivatives`."""
+    return figure(2, 2, size=(7.4, 5.4))
+
+
+def _branches(ax, x, slope_left, slope_right, at_zero, colour="tab:blue"):
+    """A step function drawn as its two branches (no vertical segment at 0), the value at 0 a dot."""
+    left, right = x[x < 0], x[x > 0]
+    ax.plot(left, np.full_like(left, slope_left), color=colour)
+    ax.plot(right, np.full_like(right, slope_right), color=colour)
+    ax.plot([0, 0], [slope_left, slope_right], "o", mfc="white", color=colour, ms=5)
+    ax.plot([0], [at_zero], "o", color=colour, ms=5, label=f"value at 0: {at_zero:g} (PyTorch)")
+
+
+def draw_derivatives(axes, negative_slope, beta):
+    """ReLU', LeakyReLU', Softplus' and GELU' on the four axes of :func:`derivative_panels`."""
+    x = np.linspace(-4, 4, 801)
+    (relu_ax, leaky_ax), (soft_ax, gelu_ax) = axes
+    for ax in axes.ravel():
+        ax.clear()
+        ax.axhline(0, color="0.85", lw=0.8)
+        ax.axvline(0, color="0.85", lw=0.8)
+    _branches(relu_ax, x, 0.0, 1.0, float(A.d_relu(0.0)))
+    _branches(leaky_ax, x, negative_slope, 1.0, float(A.d_leaky_relu(0.0, negative_slope)))
+    leaky_ax.annotate(f"slope {negative_slope:.3g} for x < 0", xy=(-2.0, negative_slope), xytext=(-3.8, 0.45),
+                      fontsize=8, arrowprops={"arrowstyle": "->", "color": "0.3"})  # fmt: skip
+    soft_ax.plot(x, A.d_softplus(x, beta), color="tab:blue")
+    soft_ax.plot([0], [0.5], "o", color="tab:blue", ms=5, label="value at 0: 0.5")
+    gelu_ax.plot(x, A.d_gelu(x), color="tab:blue")
+    gelu_ax.plot([0], [0.5], "o", color="tab:blue", ms=5, label="value at 0: 0.5")
+    for xe, ytext in zip(GELU_SLOPE_EXTREMES, (0.55, 0.35)):
+        ye = float(A.d_gelu(xe))
+        gelu_ax.plot([xe], [ye], "s", color="tab:red", ms=5)
+        gelu_ax.annotate(f"{'min' if xe < 0 else 'max'} {ye:.4f} at x = {'-' if xe < 0 else '+'}√2",
+                         xy=(xe, ye), xytext=(-3.9 if xe < 0 else 0.3, ytext), fontsize=8,
+                         arrowprops={"arrowstyle": "->", "color": "0.3"})  # fmt: skip
+    titles = ("ReLU'(x)", f"LeakyReLU'(x), slope {negative_slope:.3g}", f"Softplus'(x), β = {beta:.3g}", "GELU'(x)")
+    for ax, title in zip(axes.ravel(), titles):
+        ax.set(title=title, xlabel="x", ylabel="slope", ylim=(-0.25, 1.25), xlim=(-4, 4))
+        ax.legend(loc="lower right", fontsize=7)
+
+
+# Linear maps (07) -----------------------------------------------------------------------------
+
+
+def draw_transformation(ax, M, title, mirror_angle=None, shape=None):
+    """A grid and a shape before (grey) and after (orange) the 2x2 map M; a reflection's mirror axis dashed."""
+    from helpers.linear import letter_f
+
+    shape = letter_f() if shape is None else shape
+    ax.clear()
+    for g in np.linspace(-2, 2, 9):
+        for line in (np.array([[g, -2], [g, 2]]), np.array([[-2, g], [2, g]])):
+            ax.plot(*line.T, color="0.88", lw=0.8)
+            ax.plot(*(line @ M.T).T, color="tab:blue", lw=0.6, alpha=0.5)
+    if mirror_angle is not None:
+        u = 3 * np.array([np.cos(mirror_angle), np.sin(mirror_angle)])
+        ax.plot([-u[0], u[0]], [-u[1], u[1]], "k--", lw=1, label="mirror axis")
+    ax.fill(*shape.T, color="0.6", alpha=0.6, label="before")
+    ax.fill(*(shape @ M.T).T, color="tab:orange", alpha=0.8, label="after")
+    ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", title=title, xlabel="$x_1$", ylabel="$x_2$")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, borderaxespad=0)
+
+
+def hidden_space(x, labels, hidden, w, c, titles):
+    """The rings in the input plane, and their images under one tanh layer in 3-D with the plane w.h + c = 0.
+
+    x: (n, 2), labels: (n, 1) in {0, 1}, hidden: (n, 3) = tanh(x W1^T + b1), w: (3,), c: float.
     """
-    from helpers.graph import topological_order
-
-    order = topological_order(root)
-    level = {}
-    for node in order:
-        level[id(node)] = 1 + max((level[id(c)] for c in node.children), default=-1)
-    columns = {}
-    for node in order:
-        columns.setdefault(level[id(node)], []).append(node)
-    pos = {}
-    for x, nodes in columns.items():
-        for i, node in enumerate(nodes):
-            pos[id(node)] = (x, (len(nodes) - 1) / 2 - i)
-    for node in order:
-        for i, child in enumerate(node.children):  # curved apart, so both inputs of x + x show
-            style = {"arrowstyle": "->", "color": "0.5", "shrinkA": 22, "shrinkB": 22,
-                     "connectionstyle": f"arc3,rad={0.25 if i == 0 else -0.25}"}  # fmt: skip
-            ax.annotate("", xy=pos[id(node)], xytext=pos[id(child)], arrowprops=style)
-    for node in order:
-        name = node.label or node.op
-        colour = "#dbe9f6" if not node.children else "#fde2c8"
-        ax.text(*pos[id(node)], f"{name}\nvalue {node.data:g}\ngrad {node.grad:g}", ha="center", va="center",
-                fontsize=8, bbox={"boxstyle": "round", "fc": colour, "ec": "0.4"})  # fmt: skip
-    xs, ys = zip(*pos.values())
-    ax.set(xlim=(min(xs) - 0.6, max(xs) + 0.6), ylim=(min(ys) - 0.8, max(ys) + 0.8), title=title)
-    ax.axis("off")
-    return pos
+    fig = Figure(figsize=(9.4, 4.4), dpi=90, layout="constrained")
+    ax_in = fig.add_subplot(1, 2, 1)
+    classes(ax_in, x, labels, title=titles[0])
+    ax_in.legend(loc="upper right", fontsize=8)
+    ax_h = fig.add_subplot(1, 2, 2, projection="3d")
+    y = np.ravel(labels)
+    for label, colour in ((0, "tab:blue"), (1, "tab:orange")):
+        ax_h.scatter(*hidden[y == label].T, s=8, c=colour)
+    g1, g2 = np.meshgrid(np.linspace(-1, 1, 2), np.linspace(-1, 1, 2))
+    ax_h.plot_surface(g1, g2, np.clip(-(w[0] * g1 + w[1] * g2 + c) / w[2], -1.5, 1.5), alpha=0.25, color="0.5")
+    ticks = [-1, 0, 1]
+    ax_h.set(xlim=(-1, 1), ylim=(-1, 1), zlim=(-1, 1), xticks=ticks, yticks=ticks, zticks=ticks)
+    ax_h.set_xlabel("$h_1$", labelpad=2)
+    ax_h.set_ylabel("$h_2$", labelpad=2)
+    ax_h.set_zlabel("$h_3$", labelpad=0)
+    ax_h.tick_params(labelsize=8, pad=0)
+    ax_h.set_title(titles[1], fontsize=10)
+    return fig

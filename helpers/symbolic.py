@@ -6,6 +6,9 @@ Importing it imports sympy; ``import helpers`` does not.
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -110,29 +113,51 @@ def elementwise(expr_of, grid, dps=1000):
     return np.array(out).reshape(grid.shape)
 
 
-def _loss_of(net, X, params, y, loss, reduction):
-    """The reduced loss as a sympy expression, from sympy matrices X (N, n_0) and params W{l}, b{l} (1, n_l)."""
+def loss_of(loss):
+    """The per-element sympy name and the reduction of a loss callable, for :func:`network_gradients`.
+
+    loss: ``helpers.losses.mse``/``bce``/``adaline``, a ``functools.partial`` of one with ``reduction``,
+    or the homework's ``mse_loss``/``bce_loss``. Returns e.g. ``("mse", "sum")``.
+    """
+    from helpers import homework, losses
+
+    fn, keywords = (loss.func, dict(loss.keywords)) if isinstance(loss, functools.partial) else (loss, {})
+    known = {losses.mse: "mse", losses.bce: "bce", losses.adaline: "adaline",
+             homework.mse_loss: "mse", homework.bce_loss: "bce"}  # fmt: skip
+    if fn not in known or set(keywords) - {"reduction"}:
+        raise ValueError(
+            "loss must be helpers.losses.mse, bce or adaline (optionally functools.partial(..., reduction=...)) "
+            f"or the homework's mse_loss/bce_loss, to be rebuilt in sympy; got {getattr(fn, '__name__', fn)!r}"
+        )
+    default = inspect.signature(fn).parameters.get("reduction")
+    reduction = keywords.get("reduction", default.default if default else "mean")
+    return known[fn], one_of(reduction, ("mean", "sum"), "reduction")
+
+
+def _objective(net, X, params, y, name, reduction):
+    """J as a sympy expression, from sympy matrices X (N, n_0) and params W{l}, b{l} (1, n_l)."""
     Z = X
     for l, act in enumerate(net.activations, start=1):
         pre = Z * params[f"W{l}"].T + sp.ones(Z.shape[0], 1) * params[f"b{l}"]
         Z = pre.applyfunc(lambda e, act=act: activation_expr(act, e))
-    terms = [loss_expr(loss, Z[i, j], sp.nsimplify(y[i, j])) for i in range(y.shape[0]) for j in range(y.shape[1])]
+    terms = [loss_expr(name, Z[i, j], sp.nsimplify(y[i, j])) for i in range(y.shape[0]) for j in range(y.shape[1])]
     return sp.Add(*terms) / (y.size if reduction == "mean" else 1)
 
 
-def network_gradients(net, x, y, loss="mse", reduction="mean", dps=40):
-    """Gradients of the loss of a :class:`~helpers.network.Network` at its current parameters, by sympy.
+def network_gradients(net, x, y, loss, dps=40):
+    """Gradients of J = loss(y_hat=net(x), y=y) of a :class:`~helpers.network.Network` at its parameters, by sympy.
 
+    loss: as in :func:`loss_of` (the same callables :func:`helpers.gradcheck.network_gradients` takes).
     Builds the network on one symbol per entry of x (N, n_0) and of every W{l}, b{l}, differentiates
-    the reduced loss with ``sp.diff`` and evaluates with mpmath at ``dps`` digits. Returns the same
-    dict as :func:`helpers.gradcheck.network_gradients`: dJdW1, dJdb1, ..., dJdx.
+    J with ``sp.diff`` and evaluates with mpmath at ``dps`` digits. Returns the same dict as
+    :func:`helpers.gradcheck.network_gradients`: dJdW1, dJdb1, ..., dJdx.
     """
-    one_of(reduction, ("mean", "sum"), "reduction")
+    name, reduction = loss_of(loss)
     y = np.asarray(y, dtype=np.float64)
     arrays = {"x": np.asarray(x, dtype=np.float64)}
     arrays.update({k: (v if v.ndim == 2 else v[None, :]) for k, v in net.parameters.items()})
     mats = {k: sp.Matrix(*v.shape, lambda i, j, k=k: sp.Symbol(f"{k}_{i}_{j}", real=True)) for k, v in arrays.items()}
-    J = _loss_of(net, mats["x"], {k: m for k, m in mats.items() if k != "x"}, y, loss, reduction)
+    J = _objective(net, mats["x"], {k: m for k, m in mats.items() if k != "x"}, y, name, reduction)
     symbols = [s for m in mats.values() for s in m]
     fn = sp.lambdify(symbols, [derivative(J, s) for s in symbols], modules=_MODULES)
     with mpmath.workdps(dps):

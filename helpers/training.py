@@ -1,34 +1,61 @@
-"""Training a network with the five SGD steps of problem 1.2(a), and what happens if one is skipped."""
+"""Training with the five SGD steps of problem 1.2(a), and what happens if one is skipped.
+
+PyTorch's names for the five steps, and the helpers that do them:
+
+    1 forward          y_hat = model(x)                  y_hat = net.forward(x)
+    2 loss             loss = criterion(y_hat, y)        J, dJ_dy_hat = loss(y_hat=y_hat, y=y)
+    3 zero gradients   optimizer.zero_grad()             net.zero_grad()
+    4 backward         loss.backward()                   net.backward(dJ_dy_hat)
+    5 update           optimizer.step()                  sgd_update(net, lr)
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from helpers._validate import integer, positive
+from helpers.losses import evaluate
 
-def sgd_steps(net, x, y, loss, lr, zero_grad=True):
-    """One pass of the five steps on the batch (x, y). Returns the loss before the update.
 
-    1 forward, 2 loss, 3 zero the gradients (skipped when ``zero_grad`` is False), 4 backward,
-    5 update theta <- theta - lr dJ/dtheta. loss: (y_hat, y) -> (J, dJ/dy_hat).
+def sgd_update(net, lr):
+    """theta <- theta - lr * dJ/dtheta, in place, for every parameter of ``net`` (PyTorch's optimizer.step())."""
+    lr = positive(lr, "lr")
+    for name, theta in net.parameters.items():
+        theta -= lr * net.grads[f"dJd{name}"]
+
+
+def five_steps(net, x, y, loss, lr, zero_grad=True):
+    """One pass of the five steps on the batch (x, y); returns J before the update.
+
+    loss: loss(y_hat=..., y=...) -> (J, dJ/dy_hat). ``zero_grad=False`` skips step 3.
     """
     y_hat = net.forward(x)
-    J, dJdy_hat = loss(y_hat, y)
+    J, dJ_dy_hat = evaluate(loss, y_hat, y)
     if zero_grad:
         net.zero_grad()
-    net.backward(dJdy_hat)
-    net.step(lr)
+    net.backward(dJ_dy_hat)
+    sgd_update(net, lr)
     return J
 
 
-def train(net, x, y, loss, lr, epochs, zero_grad=True, diverged=1e6):
-    """Full-batch gradient descent for ``epochs`` steps; returns the loss of each step, shape (epochs,).
+def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6):
+    """Full-batch gradient descent: ``steps`` passes of :func:`five_steps`. Returns J before each step, (steps,).
 
-    Training stops once the loss exceeds ``diverged`` times the first loss (a learning rate too
-    large); the remaining entries are NaN, long before any float overflows.
+    Training stops when J exceeds ``diverged`` times its first value or overflows float64 (a learning
+    rate too large); the remaining entries are NaN. The network is left as the last finite step made it.
     """
-    history = np.full(epochs, np.nan)
-    for epoch in range(epochs):
-        history[epoch] = sgd_steps(net, x, y, loss, lr, zero_grad)
-        if history[epoch] > diverged * history[0]:
+    positive(lr, "lr")
+    steps = integer(steps, "steps", minimum=1)
+    history = np.full(steps, np.nan)
+    for step in range(steps):
+        saved = {k: v.copy() for k, v in net.parameters.items()}
+        try:
+            with np.errstate(over="raise", invalid="raise"):
+                J = five_steps(net, x, y, loss, lr, zero_grad)
+        except FloatingPointError:  # the previous update sent the parameters too far: stop before inf
+            net.parameters.update(saved)
+            break
+        history[step] = J
+        if not np.isfinite(J) or J > diverged * history[0]:
             break
     return history

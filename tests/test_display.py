@@ -6,7 +6,7 @@ from helpers.jacobians import mlp_jacobians
 
 
 def test_source_line_finds_the_helpers_line():
-    assert source_line(mlp_jacobians, 'J["dl_dz1"]') == 'J["dl_dz1"] = J["dl_dz2"] @ J["dz2_dz1"]'
+    assert source_line(mlp_jacobians, 'jac["dl_dz1"]') == 'jac["dl_dz1"] = jac["dl_dz2"] @ jac["dz2_dz1"]'
 
 
 def test_forward_table_lists_each_layer_with_shapes():

@@ -47,14 +47,16 @@ def test_a_variable_used_twice_accumulates_within_one_pass():
 
 def test_gradients_add_up_across_passes_until_zeroed():
     w, (x, y, z) = worked_example()
-    w.backward()
+    w.backward(retain_graph=True)
     once = (x.grad, y.grad, z.grad)
-    w.backward()
+    w.backward(retain_graph=True)
     assert (x.grad, y.grad, z.grad) == tuple(2 * g for g in once)
     assert w.children[0].grad == 1.0  # intermediates hold this pass's gradient only
     zero_grad(w)
     w.backward()
     assert (x.grad, y.grad, z.grad) == once
+    with pytest.raises(RuntimeError, match="second time.*retain_graph=True"):
+        w.backward()  # as PyTorch: the graph was freed by a backward without retain_graph
 
 
 def test_check_expression_allows_only_names_numbers_plus_times():

@@ -68,6 +68,7 @@ def test_regression_backward_check(case):
 
 def test_regression_backward_check_wants_a_dict():
     assert "dict" in selfcheck.check_regression_backward(lambda *a: (1, 2)).message
+    assert "missing db2" in selfcheck.check_regression_backward(lambda *a: {"dW1": 0, "db1": 0, "dW2": 0}).message
 
 
 BCE = {
@@ -98,8 +99,8 @@ LOGISTIC = {
 
 
 @pytest.mark.parametrize("case", list(LOGISTIC))
-def test_logistic_gradient_check(case):
-    _check(selfcheck.check_logistic_gradient, *LOGISTIC[case])
+def test_tanh_logistic_gradient_check(case):
+    _check(selfcheck.check_tanh_logistic_gradient, *LOGISTIC[case])
 
 
 def _softmax(z, t, shift=True, axis=-1):

@@ -7,7 +7,7 @@ import numpy as np
 from helpers import MLP, losses, widgets
 from helpers.data import circles, regression
 from helpers.gradcheck import network_gradients
-from helpers.training import sgd_steps, train
+from helpers.training import five_steps, train
 
 LOSS = partial(losses.mse, reduction="mean")
 
@@ -20,7 +20,7 @@ def test_one_pass_of_the_five_steps_is_one_gradient_step():
     x, y = regression(n=16, seed=1)
     net, ref = make_net(), make_net()
     g = network_gradients(ref, x, y, LOSS)
-    J = sgd_steps(net, x, y, LOSS, lr=0.1)
+    J = five_steps(net, x, y, LOSS, lr=0.1)
     assert J == LOSS(ref.forward(x), y)[0]
     np.testing.assert_allclose(net.parameters["W1"], ref.parameters["W1"] - 0.1 * g["dJdW1"], rtol=1e-15)
 
@@ -28,19 +28,19 @@ def test_one_pass_of_the_five_steps_is_one_gradient_step():
 def test_skipping_zero_grad_adds_the_previous_gradient():
     x, y = regression(n=16, seed=1)
     a, b = make_net(), make_net()
-    sgd_steps(a, x, y, LOSS, lr=0.1)
-    sgd_steps(b, x, y, LOSS, lr=0.1)
+    five_steps(a, x, y, LOSS, lr=0.1)
+    five_steps(b, x, y, LOSS, lr=0.1)
     first = a.grads["dJdW1"].copy()
-    sgd_steps(a, x, y, LOSS, lr=0.1, zero_grad=True)
-    sgd_steps(b, x, y, LOSS, lr=0.1, zero_grad=False)
+    five_steps(a, x, y, LOSS, lr=0.1, zero_grad=True)
+    five_steps(b, x, y, LOSS, lr=0.1, zero_grad=False)
     np.testing.assert_allclose(b.grads["dJdW1"], first + a.grads["dJdW1"], rtol=1e-14)
 
 
 def test_train_decreases_the_loss_and_flags_divergence():
     x, y = regression(n=32, seed=0)
-    h = train(make_net(), x, y, LOSS, lr=0.05, epochs=100)
+    h = train(make_net(), x, y, LOSS, lr=0.05, steps=100)
     assert np.all(np.isfinite(h)) and h[-1] < 0.5 * h[0]
-    h = train(make_net(), x, y, LOSS, lr=5.0, epochs=100)
+    h = train(make_net(), x, y, LOSS, lr=5.0, steps=100)
     assert np.isnan(h[-1]) and np.nanmax(h) > 1e6 * h[0]
 
 
@@ -53,10 +53,11 @@ def test_datasets_are_seeded_and_shaped():
 
 def test_learning_rate_explorer_redraws_the_curve_for_each_slider_value():
     x, y = regression(n=32, seed=0)
-    explorer = widgets.learning_rate_explorer(make_net, x, y, LOSS, epochs=50, lr=0.05)
+    explorer = widgets.learning_rate_explorer(make_net, x, y, LOSS, steps=50, lr=0.05)
     (line,) = explorer.fig.axes[0].lines
     np.testing.assert_allclose(line.get_ydata(), train(make_net(), x, y, LOSS, 0.05, 50), rtol=1e-15)
     explorer.controls["lr"].value = 0.2
+    (line,) = explorer.fig.axes[0].lines
     np.testing.assert_allclose(line.get_ydata(), train(make_net(), x, y, LOSS, 0.2, 50), rtol=1e-15)
     assert "lr = 0.2" in explorer.fig.axes[0].get_title()
     explorer.controls["lr"].value = 1.0

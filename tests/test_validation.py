@@ -7,6 +7,7 @@ from helpers import MLP, Network, bce_loss, losses, mse_loss
 from helpers.activations import gelu, get_activation, softmax
 from helpers.gradcheck import rel_error
 from helpers.jacobians import mlp_jacobians
+from helpers.training import sgd_update
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ from helpers.jacobians import mlp_jacobians
         (lambda: MLP(2, 3, "relu", 3, 1, "identity").forward(np.zeros(2)), ValueError, ["x", "2-D", "(2,)"]),
         (lambda: MLP(2, 3, "relu", 3, 1, "identity").backward(np.zeros((4, 1))), RuntimeError, ["forward"]),
         (lambda: Network([2, 3], ["relu", "relu"]), ValueError, ["activations", "1", "got 2"]),
-        (lambda: Network([2, 3], ["relu"], init="zeros"), ValueError, ["init", "'he'", "'zeros'"]),
+        (lambda: Network([2, 3], ["relu"], init="zeros"), ValueError, ["init", "'he'", "'glorot'", "'zeros'"]),
         (lambda: mse_loss(np.zeros((2, 1)), np.zeros((2, 2))), ValueError, ["y_hat", "(2, 2)", "(2, 1)"]),
         (lambda: bce_loss(np.full((2, 1), 0.3), np.full((2, 1), 0.5)), ValueError, ["y", "{0.0, 1.0}", "0.3"]),
         (lambda: rel_error(np.zeros(2), np.zeros(3)), ValueError, ["same shape", "(2,)", "(3,)"]),
@@ -63,7 +64,7 @@ def test_backward_checks_the_gradient_shape():
 def test_step_rejects_a_bad_learning_rate():
     net = MLP(2, 3, "relu", 3, 1, "identity")
     with pytest.raises(ValueError, match=r"lr must be a finite number > 0, got -0.1"):
-        net.step(-0.1)
+        sgd_update(net, -0.1)
 
 
 def test_jacobians_want_one_sample():

@@ -42,23 +42,39 @@ def test_softmax_explorer_bad_logits_keep_the_last_figure(text, words):
 
 def test_softmax_update_rejects_a_temperature_at_or_below_zero():
     e = widgets.softmax_explorer()
-    with pytest.raises(ValueError, match="temperature must be a finite number > 0, got 0.0"):
-        e.update(temperature=0.0, logits="1, 2")
+    with pytest.raises(ValueError, match=r"temperature must lie in \[0.01, 100\], got 0"):
+        e.validate(temperature=0.0, logits="1, 2")
 
 
 def test_argmax_onehot_shares_ties():
     np.testing.assert_array_equal(argmax_onehot([1.0, 3.0, 3.0, 3.0]), [0, 1 / 3, 1 / 3, 1 / 3])
 
 
+def curves_of(ax):
+    """The plotted curves of a panel (lines of more than two points), as (x, y) pairs."""
+    return [(ln.get_xdata(), ln.get_ydata()) for ln in ax.lines if len(ln.get_xdata()) > 2]
+
+
 def test_activation_explorer_redraws_each_panel():
     e = widgets.activation_derivatives_explorer()
-    lines = [ax.lines[0] for ax in e.fig.axes]
-    z = lines[0].get_xdata()
     e.controls["negative_slope"].value = 0.2
     e.controls["beta"].value = 2.0
-    for line, expected in zip(lines, (d_relu(z), d_leaky_relu(z, 0.2), d_softplus(z, 2.0), d_gelu(z))):
-        np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-15)
-    assert "slope 0.2" in e.fig.axes[1].get_title() and "beta = 2" in e.fig.axes[2].get_title()
+    derivatives = (d_relu, lambda z: d_leaky_relu(z, 0.2), lambda z: d_softplus(z, 2.0), d_gelu)
+    for ax, deriv in zip(e.fig.axes, derivatives):
+        drawn = curves_of(ax)
+        assert drawn and sum(len(z) for z, _ in drawn) >= 800
+        for z, y in drawn:
+            np.testing.assert_allclose(y, deriv(z), rtol=1e-15)
+    assert "slope 0.2" in e.fig.axes[1].get_title() and "β = 2" in e.fig.axes[2].get_title()
+
+
+def test_relu_and_leaky_relu_panels_show_pytorchs_value_at_zero_and_no_vertical_segment():
+    e = widgets.activation_derivatives_explorer(negative_slope=0.1)
+    for ax, at_zero in zip(e.fig.axes[:2], (0.0, 0.1)):
+        for z, _ in curves_of(ax):
+            assert 0.0 not in z and (np.all(z < 0) or np.all(z > 0))  # each branch on one side of the kink
+        dots = [ln for ln in ax.lines if list(ln.get_xdata()) == [0] and ln.get_markerfacecolor() != "white"]
+        assert [float(d.get_ydata()[0]) for d in dots] == [at_zero]
 
 
 def after_polygon(e):
@@ -88,8 +104,8 @@ def test_transformation_explorer_rejects_a_non_finite_entry_and_keeps_the_figure
     e = widgets.transformation_explorer("free")
     before = after_polygon(e).copy()
     values = e.values() | {"a": float("nan")}
-    with pytest.raises(ValueError, match="matrix must be finite"):
-        e.update(**values)
+    with pytest.raises(ValueError, match="a must be a finite number, got nan"):
+        e.validate(**values)
     e.controls["kind"].value = "free"
     np.testing.assert_allclose(after_polygon(e), before)
 
@@ -97,7 +113,8 @@ def test_transformation_explorer_rejects_a_non_finite_entry_and_keeps_the_figure
 def test_graph_explorer_shows_values_and_gradients():
     e = widgets.graph_explorer("x*y + z", "x=2, y=-3, z=4")
     texts = [t.get_text() for t in e.fig.axes[0].texts]
-    assert "x\nvalue 2\ngrad -3" in texts and "y\nvalue -3\ngrad 2" in texts and "+\nvalue -2\ngrad 1" in texts
+    assert "x\nvalue 2\ngrad -3" in texts and "y\nvalue -3\ngrad 2" in texts and "value -2\ngrad 1" in texts
+    assert texts.count("+") == 1 and texts.count("×") == 1  # operators drawn as operator nodes
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,215 @@
+"""Drawing a computational graph (:mod:`helpers.graph`) the way the course draws one.
+
+Shapes as in class: variables are bubbles (inputs shaded, computed variables blue), deterministic
+functions (here + and ×) are rounded boxes. Each bubble shows its name, its value and its gradient
+d root / d node. Inputs stand on the left, the root on the right; the layout is layered
+(Sugiyama-style): an edge that skips a layer is routed through its own slot in every layer it
+crosses, so no edge passes through a node it does not touch (:func:`crossings` checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
+from matplotlib.path import Path
+
+from helpers import plotting
+from helpers.graph import Value, topological_order
+
+DX, DY = 1.6, 1.1  # distance between layers, and between slots in a layer
+SIZES = {"input": (1.1, 0.8), "variable": (1.1, 0.8), "operator": (0.5, 0.5), "dummy": (0.0, 0.0)}
+SYMBOLS = {"+": "+", "*": "×"}
+
+
+@dataclass
+class Node:
+    key: str
+    kind: str  # 'input', 'variable', 'operator' or 'dummy'
+    text: str
+    level: int
+    x: float = 0.0
+    y: float = 0.0
+
+    @property
+    def size(self):
+        return SIZES[self.kind]
+
+    def box(self):
+        """(x0, y0, x1, y1) of the node's shape."""
+        w, h = self.size
+        return self.x - w / 2, self.y - h / 2, self.x + w / 2, self.y + h / 2
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    via: list = field(default_factory=list)  # keys of the dummy nodes it is routed through
+    points: list = field(default_factory=list)
+
+
+def _is_number(label):
+    try:
+        float(label)
+    except ValueError:
+        return False
+    return True
+
+
+def _bubble_text(v: Value):
+    name = v.label if v.label and not _is_number(v.label) else ("" if v.children else v.label)
+    return "\n".join(s for s in (name, f"value {v.data:g}", f"grad {v.grad:g}") if s)
+
+
+def layout(root):
+    """Nodes and edges of the graph under ``root`` with positions: (dict key -> Node, list of Edge)."""
+    nodes, edges = {}, []
+    for v in topological_order(root):
+        key = f"v{id(v)}"
+        if not v.children:
+            nodes[key] = Node(key, "input", _bubble_text(v), 0)
+            continue
+        op = f"op{id(v)}"
+        level = 1 + max(nodes[f"v{id(c)}"].level for c in v.children)
+        nodes[op] = Node(op, "operator", SYMBOLS[v.op], level)
+        nodes[key] = Node(key, "variable", _bubble_text(v), level + 1)
+        edges += [Edge(f"v{id(c)}", op) for c in v.children] + [Edge(op, key)]
+    for i, e in enumerate(edges):  # an edge that skips layers gets a dummy slot in each
+        for level in range(nodes[e.source].level + 1, nodes[e.target].level):
+            dummy = Node(f"d{i}_{level}", "dummy", "", level)
+            nodes[dummy.key] = dummy
+            e.via.append(dummy.key)
+    layers = _order(nodes, edges)
+    _place(nodes, edges, layers)
+    for e in edges:
+        _route(e, nodes, edges)
+    return nodes, edges
+
+
+def _chains(edges):
+    """Each edge as its consecutive pairs (source, dummy, ..., target)."""
+    for e in edges:
+        keys = [e.source, *e.via, e.target]
+        yield from zip(keys[:-1], keys[1:])
+
+
+def _order(nodes, edges, sweeps=6):
+    """Nodes per layer, ordered to keep edges short (barycentre heuristic, down and up sweeps)."""
+    depth = max(n.level for n in nodes.values())
+    layers = [[k for k, n in nodes.items() if n.level == level] for level in range(depth + 1)]
+    pred, succ = {k: [] for k in nodes}, {k: [] for k in nodes}
+    for a, b in _chains(edges):
+        pred[b].append(a)
+        succ[a].append(b)
+    for sweep in range(sweeps):
+        down = sweep % 2 == 0
+        for level in range(1, depth + 1) if down else range(depth - 1, -1, -1):
+            neighbours = pred if down else succ
+            index = {k: i for i, k in enumerate(layers[level - 1 if down else level + 1])}
+            layer = layers[level]
+            bary = {k: np.mean([index[n] for n in neighbours[k]]) if neighbours[k] else i for i, k in enumerate(layer)}
+            layer.sort(key=lambda k: bary[k])
+    return layers
+
+
+def _place(nodes, edges, layers, iterations=20):
+    """x from the layer; y pulled towards the neighbours' mean, then pushed apart to at least DY."""
+    neighbours = {k: [] for k in nodes}
+    for a, b in _chains(edges):
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    for level, layer in enumerate(layers):
+        for i, k in enumerate(layer):
+            nodes[k].x, nodes[k].y = level * DX, ((len(layer) - 1) / 2 - i) * DY
+    for _ in range(iterations):
+        for layer in layers:
+            for k in layer:
+                if neighbours[k]:
+                    nodes[k].y = 0.5 * nodes[k].y + 0.5 * np.mean([nodes[n].y for n in neighbours[k]])
+            for above, below in zip(layer[:-1], layer[1:]):  # keep the order and the spacing
+                nodes[below].y = min(nodes[below].y, nodes[above].y - DY)
+
+
+def _route(edge, nodes, edges):
+    """The edge's polyline: from the source's right side through its dummies to the target's left side.
+
+    Parallel edges (x + x) enter the target at different heights so both show.
+    """
+    s, t = nodes[edge.source], nodes[edge.target]
+    twins = [e for e in edges if (e.source, e.target) == (edge.source, edge.target)]
+    offset = 0.0 if len(twins) == 1 else (twins.index(edge) - (len(twins) - 1) / 2) * 0.25 * t.size[1]
+    start = (s.x + s.size[0] / 2, s.y)
+    end = (t.x - t.size[0] / 2, t.y + offset)
+    edge.points = [start, *[(nodes[k].x, nodes[k].y) for k in edge.via], end]
+
+
+def _segment_hits_box(p, q, box, margin):
+    """True if the segment p-q passes through the box grown by ``margin`` (Liang-Barsky clipping)."""
+    x0, y0, x1, y1 = box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin
+    (px, py), (qx, qy) = p, q
+    dx, dy = qx - px, qy - py
+    lo, hi = 0.0, 1.0
+    for d, low, high, start in ((dx, x0, x1, px), (dy, y0, y1, py)):
+        if d == 0:
+            if not low <= start <= high:
+                return False
+            continue
+        a, b = (low - start) / d, (high - start) / d
+        lo, hi = max(lo, min(a, b)), min(hi, max(a, b))
+        if lo > hi:
+            return False
+    return True
+
+
+def crossings(nodes, edges, margin=0.05):
+    """(edge, node key) pairs where an edge passes through a node it does not start or end at."""
+    found = []
+    for e in edges:
+        for node in nodes.values():
+            if node.kind == "dummy" or node.key in (e.source, e.target):
+                continue
+            if any(_segment_hits_box(p, q, node.box(), margin) for p, q in zip(e.points[:-1], e.points[1:])):
+                found.append((e, node.key))
+    return found
+
+
+def graph_figure_axes(size=(8.0, 3.8)):
+    """A figure and axes for :func:`draw_graph` (the explorer's, which keeps one figure)."""
+    return plotting.figure(size=size)
+
+
+def draw_graph(ax, root, title=""):
+    """Draw the graph under ``root`` on ``ax``; returns (nodes, edges) of its :func:`layout`."""
+    nodes, edges = layout(root)
+    ax.clear()
+    for e in edges:
+        path = Path(e.points, [Path.MOVETO] + [Path.LINETO] * (len(e.points) - 1))
+        ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=9, color="0.45", lw=1))
+    for n in nodes.values():
+        w, h = n.size
+        if n.kind == "operator":
+            ax.add_patch(FancyBboxPatch((n.x - w / 2, n.y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.12",
+                                        fc="#fde2c8", ec="0.3"))  # fmt: skip
+            ax.text(n.x, n.y, n.text, ha="center", va="center", fontsize=12)
+        elif n.kind != "dummy":
+            fc, ec = ("#d9d9d9", "0.2") if n.kind == "input" else ("#dbe9f6", "tab:blue")
+            ax.add_patch(Ellipse((n.x, n.y), w, h, fc=fc, ec=ec))
+            ax.text(n.x, n.y, n.text, ha="center", va="center", fontsize=7.5, linespacing=1.15)
+    xs = [n.x for n in nodes.values()]
+    ys = [n.y for n in nodes.values()]
+    ax.set(xlim=(min(xs) - 0.7, max(xs) + 0.7), ylim=(min(ys) - 0.6, max(ys) + 0.6), aspect="equal", title=title)
+    ax.axis("off")
+    return nodes, edges
+
+
+def graph_figure(root, title="", inches_per_unit=0.68):
+    """A figure sized to the graph under ``root``, drawn with :func:`draw_graph`."""
+    nodes, _ = layout(root)
+    xs = [n.x for n in nodes.values()]
+    ys = [n.y for n in nodes.values()]
+    size = ((max(xs) - min(xs) + 1.4) * inches_per_unit, (max(ys) - min(ys) + 1.2) * inches_per_unit + 0.45)
+    fig, ax = plotting.figure(size=size)
+    draw_graph(ax, root, title)
+    return fig
