@@ -12,15 +12,14 @@ import time
 
 import numpy as np
 
-from helpers import losses, widgets
+from helpers import MLP, losses, widgets
 from helpers.data import regression
-from helpers.network import MLP
 
 
 def lr_explorer():
     x, y = regression(n=64, seed=0)
     return widgets.learning_rate_explorer(
-        lambda: MLP(2, 16, "relu", 16, 1, "identity", init="he", seed=0), x, y, losses.mse, epochs=200
+        lambda: MLP(2, 16, "relu", 16, 1, "identity", init="he", seed=0), x, y, losses.mse, steps=200
     )
 
 

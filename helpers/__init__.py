@@ -9,7 +9,9 @@ Layers. A module imports only from its own layer and the layers above it in this
     math          _validate, activations, losses, layers, network, homework
     checks        gradcheck, symbolic
     lessons       jacobians, answers, rules, linear, graph, data, training, depth
-    presentation  plotting, textinput, widgets, display, selfcheck
+    presentation  plotting, graphdraw, textinput, widgets, display, selfcheck (a package)
+
+Plotting modules draw every figure; widgets only wire controls to them.
 
 One name per idea, taken from the math the notebooks write:
 

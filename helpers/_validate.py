@@ -6,6 +6,7 @@ floods a page.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -82,22 +83,30 @@ def in_interval(x: np.ndarray, lo: float, hi: float, name: str) -> None:
         raise ValueError(f"{name} must lie in [{lo}, {hi}], got {float(x[bad].ravel()[0])}")
 
 
+def _finite_float(value, name: str, expected: str) -> float:
+    """A real number (not a bool) as a finite float; an int too large for a float counts as infinite."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {expected}, got {_what(value)} {short(value, 30)}")
+    try:
+        out = float(value)
+    except OverflowError:
+        out = math.inf
+    if not math.isfinite(out):
+        raise ValueError(f"{name} must be a finite number, got {short(value, 30)}")
+    return out
+
+
 def real(value, name: str) -> float:
     """``value`` as a float if it is a finite real number (not a bool), else raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {_what(value)} {short(value, 30)}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
+    return _finite_float(value, name, "a real number")
 
 
 def positive(value, name: str) -> float:
     """``value`` as a float if it is a finite number > 0, else raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number > 0, got {_what(value)} {short(value, 30)}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
+    out = _finite_float(value, name, "a real number > 0")
+    if out <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {short(value, 30)}")
+    return out
 
 
 def between(value, lo: float, hi: float, name: str) -> float:
@@ -108,12 +117,14 @@ def between(value, lo: float, hi: float, name: str) -> float:
     return value
 
 
-def integer(value, name: str, minimum: int | None = None) -> int:
-    """``value`` as an int if it is an integer (not a bool, not 3.5 or '3') >= ``minimum``."""
+def integer(value, name: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``value`` as an int if it is an integer (not a bool, not 3.5 or '3') in [``minimum``, ``maximum``]."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {_what(value)} {short(value, 30)}")
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {short(value, 30)}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum:_}, got {short(value, 30)}")
     return int(value)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from helpers._validate import as_array, one_of, positive, real
+from helpers._validate import as_array, integer, one_of, positive, real, short
 
 _erfc = np.vectorize(math.erfc, otypes=[np.float64])
 _SQRT2 = math.sqrt(2.0)
@@ -45,7 +45,7 @@ def _relu(z):
 
 
 def _d_relu(z):
-    return np.where(np.isnan(z), np.nan, (z > 0).astype(np.float64))
+    return np.sign(np.maximum(z, 0.0))  # 1 where z > 0, 0 where z <= 0 (z = 0 included), NaN where NaN
 
 
 def _leaky_relu(z, negative_slope=0.01):
@@ -57,7 +57,8 @@ def _d_leaky_relu(z, negative_slope=0.01):
 
 
 def _scaled_relu(z, scale=5.0):
-    return scale * np.maximum(z, 0.0)
+    with np.errstate(over="ignore"):  # 5 * 1e308 is inf, as IEEE arithmetic (and PyTorch) round it
+        return scale * np.maximum(z, 0.0)
 
 
 def _d_scaled_relu(z, scale=5.0):
@@ -78,24 +79,31 @@ def _tanh(z):
 
 
 def _d_tanh(z):
-    e = np.exp(-2.0 * np.abs(z))
+    with np.errstate(over="ignore"):  # -2|z| = -inf beyond 1e308, and e^-inf = 0 is the limit
+        e = np.exp(-2.0 * np.abs(z))
     return 4.0 * e / (1.0 + e) ** 2
 
 
 def _softplus(z, beta=1.0, threshold=20.0):
-    bz = beta * z
-    return np.where(bz > threshold, z, np.logaddexp(0.0, bz) / beta)
+    with np.errstate(over="ignore", invalid="ignore"):  # beta z = +-inf has the right limit; NaN stays NaN
+        bz = beta * z
+        return np.where(bz > threshold, z, np.logaddexp(0.0, bz) / beta)
 
 
 def _d_softplus(z, beta=1.0, threshold=20.0):
-    bz = beta * z
+    with np.errstate(over="ignore"):
+        bz = beta * z
     return np.where(bz > threshold, 1.0, _sigmoid(bz))
 
 
-def _finite_part(z, fn, at_minus_inf, at_plus_inf):
-    """fn on z with +-inf replaced by their limits (x * Phi(x) would give inf * 0 = nan there)."""
-    values = fn(np.where(np.isinf(z), 0.0, z))
-    return np.where(z == -np.inf, at_minus_inf, np.where(z == np.inf, at_plus_inf, values))
+_GELU_CUTOFF = 40.0  # beyond +-40 GELU, GELU' and their tanh forms equal their limits in float64
+
+
+def _finite_part(z, fn, left, right):
+    """fn(z) for |z| <= 40; left(z), right(z) beyond, where fn would overflow (z^3) or give inf * 0 = nan."""
+    far = np.abs(z) > _GELU_CUTOFF
+    values = fn(np.where(far, 0.0, z))
+    return np.where(z < -_GELU_CUTOFF, left(z), np.where(z > _GELU_CUTOFF, right(z), values))
 
 
 def _gelu_tanh_u(z):
@@ -103,9 +111,10 @@ def _gelu_tanh_u(z):
 
 
 def _gelu(z, approximate="none"):
+    limits = (lambda x: np.zeros_like(x), lambda x: x)
     if approximate == "tanh":
-        return _finite_part(z, lambda x: x * _sigmoid(2.0 * _gelu_tanh_u(x)), 0.0, np.inf)
-    return _finite_part(z, lambda x: 0.5 * x * _erfc(-x / _SQRT2), 0.0, np.inf)
+        return _finite_part(z, lambda x: x * _sigmoid(2.0 * _gelu_tanh_u(x)), *limits)
+    return _finite_part(z, lambda x: 0.5 * x * _erfc(-x / _SQRT2), *limits)
 
 
 def _d_gelu(z, approximate="none"):
@@ -116,9 +125,9 @@ def _d_gelu(z, approximate="none"):
             du = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_TANH_C * x**2)
             return s + x * 2.0 * s * (1.0 - s) * du
 
-        return _finite_part(z, slope, 0.0, 1.0)
+        return _finite_part(z, slope, np.zeros_like, np.ones_like)
     pdf = lambda x: np.exp(-0.5 * x**2) / math.sqrt(2.0 * math.pi)  # noqa: E731
-    return _finite_part(z, lambda x: 0.5 * _erfc(-x / _SQRT2) + x * pdf(x), 0.0, 1.0)
+    return _finite_part(z, lambda x: 0.5 * _erfc(-x / _SQRT2) + x * pdf(x), np.zeros_like, np.ones_like)
 
 
 # The public functions: validated, documented.
@@ -221,16 +230,38 @@ def d_gelu(z, approximate="none"):
     return _d_gelu(_z(z), one_of(approximate, ("none", "tanh"), "approximate"))
 
 
+def _shifted_logits(z, temperature, axis):
+    """(z - max z) / T along ``axis``, validated: every entry <= 0, the largest exactly 0."""
+    t = positive(temperature, "temperature")
+    z = as_array(z, "z")
+    if z.ndim == 0 or z.size == 0:
+        raise ValueError(f"z must hold at least one logit along an axis, got shape {z.shape}")
+    axis = integer(axis, "axis")
+    if not -z.ndim <= axis < z.ndim:
+        raise ValueError(f"axis must be in {-z.ndim}..{z.ndim - 1} for z of shape {z.shape}, got {axis}")
+    with np.errstate(over="ignore"):  # z - max(z) may overflow to -inf, whose exp is the right 0
+        # Subtracting before dividing keeps z / T finite for any T > 0 (1e300 / 1e-10 would be inf - inf).
+        return (z - np.max(z, axis=axis, keepdims=True)) / t, axis
+
+
 def softmax(z, temperature=1.0, axis=-1):
     """softmax(z / T) along ``axis``; the max is subtracted first, so large logits do not overflow.
 
     z: finite array of any shape; returns probabilities of the same shape that sum to 1 along ``axis``.
     """
-    t = positive(temperature, "temperature")
-    z = as_array(z, "z")
-    s = z / t
-    e = np.exp(s - np.max(s, axis=axis, keepdims=True))
+    s, axis = _shifted_logits(z, temperature, axis)
+    e = np.exp(s)
     return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax(z, temperature=1.0, axis=-1):
+    """log softmax(z / T) along ``axis``: s - log sum exp(s) with s = (z - max z) / T.
+
+    Finite where softmax underflows to 0 and log(softmax(z)) would be -inf, as PyTorch's log_softmax
+    (which CrossEntropyLoss uses). z: finite array of any shape; returns its shape.
+    """
+    s, axis = _shifted_logits(z, temperature, axis)
+    return s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
 
 
 def argmax_onehot(z):
@@ -245,6 +276,11 @@ def argmax_onehot(z):
 def softmax_jacobian(p):
     """d softmax(z) / dz = diag(p) - p p^T for a probability vector p of shape (K,); returns (K, K)."""
     p = as_array(p, "p", ndim=1)
+    if p.size == 0 or np.any(p < 0) or np.any(p > 1) or abs(p.sum() - 1.0) > 1e-9 * p.size:
+        raise ValueError(
+            f"p must be a probability vector (entries in [0, 1] summing to 1, such as softmax(z)), "
+            f"got {short(p.tolist(), 40)} summing to {p.sum():.6g}"
+        )
     return np.diag(p) - np.outer(p, p)
 
 
@@ -277,6 +313,8 @@ class Activation:
 
     def __post_init__(self):
         one_of(self.name, ACTIVATIONS, "activation")
+        if not isinstance(self.params, dict):
+            raise TypeError(f"params must be a dict of keyword arguments, got {type(self.params).__name__}")
         try:
             _PUBLIC[self.name](np.zeros(1), **self.params)
         except TypeError as exc:

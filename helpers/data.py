@@ -6,9 +6,12 @@ import numpy as np
 
 from helpers._validate import integer, real
 
+#: The most samples a dataset may have, so that a typo (10**12) fails at once instead of filling the memory.
+MAX_SAMPLES = 10**6
+
 
 def _args(n, seed, noise):
-    n = integer(n, "n", minimum=1)
+    n = integer(n, "n", minimum=1, maximum=MAX_SAMPLES)
     seed = integer(seed, "seed", minimum=0)
     noise = real(noise, "noise")
     if noise < 0:

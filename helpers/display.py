@@ -36,3 +36,9 @@ def markdown_table(header, rows):
 def array_str(a, precision=4):
     """A compact, stable rendering of an array for printing (fixed precision, no scientific notation)."""
     return np.array2string(np.asarray(a), precision=precision, suppress_small=True, floatmode="fixed")
+
+
+def answers_table(answers):
+    """A Markdown table of :class:`helpers.answers.Answer` rows: quantity = formula, and the value's shape."""
+    rows = [(f"${a.quantity} = {a.formula}$", f"{a.value.shape}") for a in answers]
+    return markdown_table(("answer, in the permitted variables", "shape"), rows)

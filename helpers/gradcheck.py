@@ -7,12 +7,14 @@ floor, and the norm-wise comparisons below allow for it.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from helpers._validate import positive
+from helpers._validate import as_array, positive, real, short
 from helpers.losses import evaluate
+from helpers.network import check_network
 
 # Central-difference stencils as (k, w): f'(x) ~ sum w (f(x + k h) - f(x - k h)) / h.
 # Differences are taken in pairs so that a constant f gives exactly 0.
@@ -29,17 +31,11 @@ def numerical_gradient(f, x, h=1e-5, order=2):
     Every entry is restored whatever happens, an exception in ``f`` or Ctrl-C included.
     Returns an array of x's shape.
     """
-    if order not in STENCILS:
-        raise ValueError(f"order must be 2 or 4, got {order!r}")
+    if not callable(f):
+        raise TypeError(f"f must be a function of no arguments returning a number, got {type(f).__name__}")
+    order = _order(order)
     h = positive(h, "h")
-    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
-        raise TypeError(
-            f"x must be a float64 numpy array that f reads (it is perturbed in place), got {type(x).__name__}"
-        )
-    if np.any(np.abs(x) + 2 * h == np.abs(x)) or not np.all(np.isfinite(x + 2 * h)):
-        raise ValueError(
-            f"h must be small against x and keep x + 2h finite, got h = {h:g} for |x| up to {np.max(np.abs(x)):g}"
-        )
+    _perturbable(x, h)
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
@@ -47,25 +43,61 @@ def numerical_gradient(f, x, h=1e-5, order=2):
             total = 0.0
             for k, w in STENCILS[order]:
                 x[i] = old + k * h
-                up = f()
+                up = _value(f)
                 x[i] = old - k * h
-                total += w * (up - f())
+                total += w * (up - _value(f))
         finally:
             x[i] = old
         grad[i] = total / h
     return grad
 
 
+def _order(order):
+    if isinstance(order, bool) or order not in STENCILS:
+        raise ValueError(f"order must be 2 or 4, got {short(order, 30)}")
+    return int(order)
+
+
+def _perturbable(x, h):
+    """Raise unless x is a writable, finite float64 array in which x +- 2h differ from x and stay finite."""
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        got = f"an array of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
+        raise TypeError(f"x must be a float64 numpy array that f reads (it is perturbed in place), got {got}")
+    if not x.flags.writeable:
+        raise ValueError("x must be a writable array (it is perturbed in place), got a read-only one")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"x must be finite, got a non-finite entry ({x[~np.isfinite(x)].ravel()[0]})")
+    top = float(np.max(np.abs(x), initial=0.0))
+    if not np.isfinite(top + 2 * h):
+        raise ValueError(f"h must keep x + 2h finite, got h = {h:g} for |x| up to {top:g}")
+    if np.any(np.abs(x) + h == np.abs(x)):
+        raise ValueError(f"h must be large enough that x + h differs from x, got h = {h:g} for |x| up to {top:g}")
+
+
+def _value(f):
+    """f() as a float; a TypeError naming f if it returns anything but a real number (NaN passes through)."""
+    value = f()
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.ndarray)) or np.ndim(value) != 0:
+        raise TypeError(f"f must return a real number, got {type(value).__name__} {short(value, 30)}")
+    return float(as_array(value, "the value f returned", finite=False))
+
+
 def round_off(J, h, order=4):
     """The absolute error that rounding J (to about eps |J|) puts into a central difference with step h."""
-    return sum(2 * abs(w) for _, w in STENCILS[order]) * EPS * abs(J) / h
+    J, h = real(J, "J"), positive(h, "h")
+    return sum(2 * abs(w) for _, w in STENCILS[_order(order)]) * EPS * abs(J) / h
+
+
+def _pair(a, b):
+    a, b = as_array(a, "a", finite=False), as_array(b, "b", finite=False)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    return a, b
 
 
 def rel_error(a, b):
-    """CS231n's relative error: max |a - b| / max(1e-8, |a| + |b|) over all entries."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    """CS231n's relative error: max |a - b| / max(1e-8, |a| + |b|) over all entries; NaN propagates."""
+    a, b = _pair(a, b)
     if a.size == 0:
         return 0.0
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
@@ -76,9 +108,10 @@ def norm_rel_error(a, b, atol=0.0):
 
     atol: an absolute error per entry to forgive, such as :func:`round_off` for finite differences.
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    a, b = _pair(a, b)
+    atol = real(atol, "atol")
+    if atol < 0:
+        raise ValueError(f"atol must be >= 0, got {atol:g}")
     excess = max(float(np.linalg.norm(a - b)) - atol * np.sqrt(a.size), 0.0)
     scale = max(np.linalg.norm(a), np.linalg.norm(b))
     return float(excess / scale) if scale > 0 else excess
@@ -90,6 +123,7 @@ def network_gradients(net, x, y, loss):
     loss: loss(y_hat=..., y=...) -> (J, dJ/dy_hat), e.g. ``helpers.losses.mse``.
     The network's gradients are zeroed first, so the result is this one pass.
     """
+    check_network(net)
     net.zero_grad()
     _, dJ_dy_hat = evaluate(loss, net.forward(x), y)
     dJ_dx = net.backward(dJ_dy_hat)
@@ -103,7 +137,8 @@ def numerical_network_gradients(net, x, y, loss, h=1e-3, order=4):
     round-off ~ eps |J| / h ~ 1e-13 for a loss of order 1. The network's parameters and cache
     are as they were afterwards.
     """
-    x = np.array(x, dtype=np.float64)
+    check_network(net)
+    x = as_array(x, "x")
     cache = net.cache
 
     def J():
@@ -132,8 +167,8 @@ class GradCheck:
 
     def __str__(self):
         if self.ok:
-            return f"{self.name:6s} {self.metric} < {self.tol:.0e}  ok"
-        return f"{self.name:6s} {self.metric} = {self.error:.1e}  FAIL (tol {self.tol:.0e})"
+            return f"{self.name:10s} {self.metric} < {self.tol:.0e}  ok"
+        return f"{self.name:10s} {self.metric} = {self.error:.1e}  FAIL (tol {self.tol:.0e})"
 
 
 def compare(grads, reference, tol, norm=False, atol=0.0):
@@ -142,6 +177,9 @@ def compare(grads, reference, tol, norm=False, atol=0.0):
     norm=False uses :func:`rel_error` (entry-wise, CS231n); norm=True uses :func:`norm_rel_error`
     with ``atol`` forgiven per entry.
     """
+    missing = [k for k in grads if k not in reference]
+    if missing:
+        raise ValueError(f"reference must have every key of grads; missing {short(missing, 40)}")
     if norm:
         return [GradCheck(k, norm_rel_error(grads[k], reference[k], atol), tol, "norm rel err") for k in grads]
     return [GradCheck(k, rel_error(grads[k], reference[k]), tol) for k in grads]

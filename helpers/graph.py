@@ -14,7 +14,7 @@ import ast
 import math
 import numbers
 
-from helpers._validate import real, short, text
+from helpers._validate import integer, real, short, text
 
 
 class Value:
@@ -26,6 +26,8 @@ class Value:
     def __init__(self, data, children=(), op="", label=""):
         self.data = real(data, "data")
         self.grad = 0.0
+        if not isinstance(children, (tuple, list)) or not all(isinstance(c, Value) for c in children):
+            raise TypeError(f"children must be a tuple of Values, got {short(children, 40)}")
         self.children = tuple(children)
         self.op = op
         if not isinstance(label, str):
@@ -46,7 +48,7 @@ class Value:
         other = self._lift(other)
         if other is None:
             return NotImplemented
-        out = Value(self.data + other.data, (self, other), "+")
+        out = Value(_result(self.data + other.data, self, other, "+"), (self, other), "+")
 
         def _backward():
             self.grad += out.grad
@@ -59,7 +61,7 @@ class Value:
         other = self._lift(other)
         if other is None:
             return NotImplemented
-        out = Value(self.data * other.data, (self, other), "*")
+        out = Value(_result(self.data * other.data, self, other, "*"), (self, other), "*")
 
         def _backward():
             self.grad += other.data * out.grad
@@ -94,6 +96,13 @@ class Value:
 
     def __repr__(self):
         return f"Value({self.label or self.op}, data={self.data:g}, grad={self.grad:g})"
+
+
+def _result(value, a, b, op):
+    """The value of a op b, or a ValueError saying that it overflows float64."""
+    if not math.isfinite(value):
+        raise ValueError(f"{a.data:g} {op} {b.data:g} overflows float64 (a Value's data must be a finite number)")
+    return value
 
 
 def topological_order(root):
@@ -146,6 +155,7 @@ def check_expression(expression, max_length=MAX_EXPRESSION):
 
     Raises ValueError naming what is not allowed; nothing is ever evaluated.
     """
+    max_length = integer(max_length, "max_length", minimum=1)
     text(expression, "expression", max_length)
     if not expression.strip():
         raise ValueError("expression is empty: type something like 'x*y + z'")

@@ -209,7 +209,8 @@ def graph_figure(root, title="", inches_per_unit=0.68):
     nodes, _ = layout(root)
     xs = [n.x for n in nodes.values()]
     ys = [n.y for n in nodes.values()]
-    size = ((max(xs) - min(xs) + 1.4) * inches_per_unit, (max(ys) - min(ys) + 1.2) * inches_per_unit + 0.45)
+    width = round((max(xs) - min(xs) + 1.4) * inches_per_unit, 1)
+    size = (width, round((max(ys) - min(ys) + 1.2) * inches_per_unit + 0.45, 1))
     fig, ax = plotting.figure(size=size)
     draw_graph(ax, root, title)
     return fig

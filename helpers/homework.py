@@ -10,6 +10,7 @@ net.clear_grad_and_cache()
 from __future__ import annotations
 
 from helpers import losses
+from helpers._validate import integer
 from helpers.network import Network
 
 
@@ -34,6 +35,10 @@ class MLP(Network):
         init="randn",
         seed=0,
     ):
+        names = ("linear_1_in_features", "linear_1_out_features", "linear_2_in_features", "linear_2_out_features")
+        values = (linear_1_in_features, linear_1_out_features, linear_2_in_features, linear_2_out_features)
+        for name, value in zip(names, values):
+            integer(value, name, minimum=1)
         if linear_2_in_features != linear_1_out_features:
             raise ValueError(
                 "linear_2_in_features must equal linear_1_out_features "

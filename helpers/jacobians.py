@@ -48,8 +48,10 @@ def mlp_jacobians(net, x, y, loss):
     jac["dl_dz2"] = jac["dl_dz3"] @ jac["dz3_dz2"]
     jac["dl_dz1"] = jac["dl_dz2"] @ jac["dz2_dz1"]
     jac["dl_dx"] = jac["dl_dz1"] @ jac["dz1_dx"]
-    jac["dl_dW2"], jac["dl_db2"] = z2[:, None] @ jac["dl_dz3"], jac["dl_dz3"]
-    jac["dl_dW1"], jac["dl_db1"] = x[:, None] @ jac["dl_dz1"], jac["dl_dz1"]
+    jac["dl_dW2"] = z2[:, None] @ jac["dl_dz3"]
+    jac["dl_db2"] = jac["dl_dz3"]
+    jac["dl_dW1"] = x[:, None] @ jac["dl_dz1"]
+    jac["dl_db1"] = jac["dl_dz1"]
     return jac
 
 

@@ -49,10 +49,54 @@ def is_orthogonal(M, tol=1e-12):
     """True if M^T M = I (M preserves lengths and angles)."""
     M = matrix(M)
     tol = real(tol, "tol")
-    return bool(np.allclose(M.T @ M, np.eye(2), atol=tol, rtol=0))
+    if tol < 0:
+        raise ValueError(f"tol must be >= 0, got {tol:g}")
+    with np.errstate(over="ignore", invalid="ignore"):  # entries near 1e308: M^T M overflows, not orthogonal
+        return bool(np.allclose(M.T @ M, np.eye(2), atol=tol, rtol=0))
 
 
 def letter_f():
     """The outline of the letter F, shape (11, 2): asymmetric, so a reflection's flip is visible."""
     return np.array([[0, 0], [0, 2], [1.2, 2], [1.2, 1.6], [0.4, 1.6], [0.4, 1.2], [1, 1.2], [1, 0.8],
                      [0.4, 0.8], [0.4, 0], [0, 0]], dtype=np.float64) * 0.5  # fmt: skip
+
+
+def collapse(parameters):
+    """The one affine map (W, b) that a stack of affine layers computes: W = W_L ... W_1, b = W_L (... b_1 ...) + b_L.
+
+    parameters: {'W1': (n_1, n_0), 'b1': (n_1,), ..., 'WL', 'bL'} as a Network holds them.
+    Returns W (n_L, n_0) and b (n_L,).
+    """
+    n_layers = len(parameters) // 2
+    W = np.eye(parameters["W1"].shape[1])
+    b = np.zeros(parameters["W1"].shape[1])
+    for l in range(1, n_layers + 1):
+        W_l, b_l = parameters[f"W{l}"], parameters[f"b{l}"]
+        W, b = W_l @ W, W_l @ b + b_l
+    return W, b
+
+
+def best_line_accuracy(x, labels):
+    """The best accuracy any straight line reaches on 2-D points x (n, 2) with labels (n,) or (n, 1) in {0, 1}.
+
+    Exact: an optimal line can be moved until it passes through two of the points, so it suffices to
+    try the directions normal to every pair (turned a hair either way, to put those points on either
+    side) and, for each, every threshold between consecutive projections.
+    """
+    x = as_array(x, "x", ndim=2)
+    shape_is(x, (None, 2), "x")
+    y = as_array(labels, "labels").ravel()
+    shape_is(y, (x.shape[0],), "labels (flattened)")
+    i, j = np.triu_indices(len(x), 1)
+    d = x[j] - x[i]
+    angle = np.arctan2(d[:, 0], -d[:, 1])  # the normal of each pair's line
+    angles = np.concatenate([angle - 1e-9, angle + 1e-9, [0.0]])
+    best = 0.0
+    for chunk in np.array_split(angles, max(1, len(angles) // 2000)):
+        projections = x @ np.stack([np.cos(chunk), np.sin(chunk)])  # (n, m)
+        ys = y[np.argsort(projections, axis=0)]  # labels in the order of each projection
+        ones_above = ys.sum(axis=0) - np.cumsum(np.vstack([np.zeros_like(ys[:1]), ys]), axis=0)
+        zeros_below = np.cumsum(np.vstack([np.zeros_like(ys[:1]), 1 - ys]), axis=0)
+        correct = (ones_above + zeros_below) / len(y)  # class 1 above the threshold; 1 - correct is the flip
+        best = max(best, float(correct.max()), float((1 - correct).max()))
+    return best

@@ -46,12 +46,10 @@ def evaluate(loss, y_hat, y):
     result = loss(y_hat=y_hat, y=y)
     if not (isinstance(result, tuple) and len(result) == 2):
         raise TypeError(f"loss must return a pair (J, dJ/dy_hat), got {type(result).__name__}")
-    J, grad = result
-    if np.ndim(J) != 0:
-        raise ValueError(
-            f"loss must return a scalar J (reduction 'mean' or 'sum'), got an array of shape {np.shape(J)}"
-        )
-    grad = as_array(grad, "the gradient the loss returned", finite=False)
+    J = as_array(result[0], "the J the loss returned", finite=False)
+    if J.ndim != 0:
+        raise ValueError(f"loss must return a scalar J (reduction 'mean' or 'sum'), got an array of shape {J.shape}")
+    grad = as_array(result[1], "the gradient the loss returned", finite=False)
     same_shape(grad, np.asarray(y_hat), "the gradient the loss returned", "y_hat")
     return float(J), grad
 
@@ -60,6 +58,8 @@ def _pair(pred, target, pred_name, target_name):
     pred = as_array(pred, pred_name)
     target = as_array(target, target_name)
     same_shape(pred, target, pred_name, target_name)
+    if pred.size == 0:
+        raise ValueError(f"{pred_name} must hold at least one element, got shape {pred.shape}")
     return pred, target
 
 
@@ -68,7 +68,7 @@ def _reduce(per_element, grad, reduction):
     if reduction == "none":
         return per_element, grad
     if reduction == "mean":
-        n = max(per_element.size, 1)
+        n = per_element.size
         return float(np.sum(per_element) / n), grad / n
     return float(np.sum(per_element)), grad
 

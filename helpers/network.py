@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers._validate import as_array, integer, one_of, shape_is
+from helpers._validate import as_array, integer, one_of, shape_is, short
 from helpers.activations import get_activation
 from helpers.layers import activation_backward, linear_backward, linear_forward
 
@@ -26,6 +26,32 @@ INITS = {
     "glorot": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),  # Glorot (Xavier) normal
     "he": lambda n_in, n_out: np.sqrt(2.0 / n_in),  # He (Kaiming) normal
 }
+
+
+#: The most parameters a Network may have (80 MB of float64): a typo such as 10**6 units fails at once.
+MAX_PARAMETERS = 10**7
+
+
+def _sizes(sizes):
+    """The layer widths as a list of ints >= 1, at least two, with at most MAX_PARAMETERS parameters."""
+    if not isinstance(sizes, (list, tuple, np.ndarray)):
+        raise TypeError(f"sizes must be a list of layer widths such as [2, 16, 1], got {type(sizes).__name__}")
+    sizes = [integer(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least two layer widths (input and output), got {sizes}")
+    count = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"sizes must give at most {MAX_PARAMETERS:_} parameters, got {count:_} from {short(sizes, 40)}"
+        )
+    return sizes
+
+
+def check_network(net, name: str = "net"):
+    """Raise a TypeError unless ``net`` is a :class:`Network` (or an MLP); returns it."""
+    if not isinstance(net, Network):
+        raise TypeError(f"{name} must be a Network or an MLP, got {type(net).__name__}")
+    return net
 
 
 class Network:
@@ -43,12 +69,8 @@ class Network:
     """
 
     def __init__(self, sizes, activations, *, init="randn", seed=0):
-        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-            raise TypeError(f"sizes must be a list of layer widths such as [2, 16, 1], got {type(sizes).__name__}")
-        sizes = [integer(s, f"sizes[{i}]", minimum=1) for i, s in enumerate(sizes)]
-        if len(sizes) < 2:
-            raise ValueError(f"sizes must list at least two layer widths (input and output), got {sizes}")
-        if isinstance(activations, (str, bytes)) or not hasattr(activations, "__len__"):
+        sizes = _sizes(sizes)
+        if not isinstance(activations, (list, tuple)):
             raise TypeError(f"activations must be a list of {len(sizes) - 1} names, got {type(activations).__name__}")
         if len(activations) != len(sizes) - 1:
             raise ValueError(f"activations must have {len(sizes) - 1} entries (one per layer), got {len(activations)}")
@@ -72,6 +94,8 @@ class Network:
         """x: (N, n_0) -> y_hat: (N, n_L). Keeps a copy of x and every z_k for backward."""
         z = as_array(x, "x", ndim=2)  # a copy: changing the caller's x later cannot change the gradients
         shape_is(z, (None, self.sizes[0]), "x")
+        if z.shape[0] == 0:
+            raise ValueError(f"x must hold at least one sample, got shape {z.shape}")
         self.cache = {"z0": z}
         for l, act in enumerate(self.activations, start=1):
             pre = linear_forward(z, self.parameters[f"W{l}"], self.parameters[f"b{l}"])

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 from matplotlib.figure import Figure as _MplFigure
+from matplotlib.ticker import MaxNLocator
 
 from helpers import activations as A
 
@@ -37,7 +38,8 @@ def figure(nrows=1, ncols=1, size=(6.0, 3.5), **subplot_kw):
 # Curves ---------------------------------------------------------------------------------------
 
 
-def curves(x, ys, *, xlabel, ylabel, title="", logy=False, ylim=None, size=(6.0, 3.2), styles=None):
+def curves(x, ys, *, xlabel, ylabel, title="", logy=False, logx=False, ylim=None, size=(6.0, 3.2), styles=None,
+           legend="best"):  # fmt: skip
     """One line per ``{label: y}`` against ``x`` (shared, or one x per label when ``x`` is a dict)."""
     fig, ax = figure(size=size)
     for label, y in ys.items():
@@ -45,17 +47,41 @@ def curves(x, ys, *, xlabel, ylabel, title="", logy=False, ylim=None, size=(6.0,
         ax.plot(xs, y, label=label, **(styles or {}).get(label, {}))
     if logy:
         ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
     if ylim is not None:
         ax.set_ylim(*ylim)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc=legend, fontsize=8)
     return fig
 
 
-def loss_curves(histories, title="", log=True, ylabel="J", size=(6.0, 3.2)):
+def loss_curves(histories, title="", log=True, logx=False, ylabel="J", size=(6.0, 3.2), legend="best"):
     """One loss curve per ``{label: J per step}`` (NaN after a divergence is left out)."""
     x = {k: np.arange(1, len(v) + 1) for k, v in histories.items()}
-    return curves(x, histories, xlabel="step", ylabel=ylabel, title=title, logy=log, size=size)
+    xlabel = "step (log scale)" if logx else "step"
+    ylabel = f"{ylabel} (log scale)" if log else ylabel
+    return curves(
+        x, histories, xlabel=xlabel, ylabel=ylabel, title=title, logy=log, logx=logx, size=size, legend=legend
+    )
+
+
+def training_runs(histories, live_units, floor, floor_label, hidden):
+    """Two panels: J per step (log scale) with a dashed ``floor``, and the hidden units still alive per step.
+
+    histories, live_units: {label: values per step}; hidden: the number of hidden units.
+    """
+    fig, (ax_loss, ax_live) = figure(1, 2, size=(9.4, 3.4))
+    for label, history in histories.items():
+        ax_loss.plot(np.arange(1, len(history) + 1), history, label=label)
+        ax_live.plot(np.arange(1, len(live_units[label]) + 1), live_units[label], label=label)
+    ax_loss.axhline(floor, color="0.3", ls="--", lw=1, label=floor_label)
+    ax_loss.set(yscale="log", xlabel="step", ylabel="J (log scale)", title="the objective")
+    ax_live.set(xlabel="step", ylabel="live hidden units", ylim=(-0.5, hidden + 0.5),
+                title="hidden units active on at least one input")  # fmt: skip
+    ax_loss.legend(loc="upper right", fontsize=8)
+    ax_live.legend(loc="center right", fontsize=8)
+    return fig
 
 
 def draw_loss_curve(ax, history, lr):
@@ -93,6 +119,7 @@ def gradient_norms(norms, title="gradient norm per layer at initialisation"):
     x = {k: np.arange(1, len(v) + 1) for k, v in norms.items()}
     fig = curves(x, norms, xlabel="layer l (1 = next to the input)", ylabel=r"$\|\partial J / \partial W_l\|$",
                  title=title, logy=True, styles={k: {"marker": "o"} for k in norms})  # fmt: skip
+    fig.axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
 
 
@@ -115,9 +142,12 @@ def draw_softmax(ax, z, temperature):
     k = np.arange(len(z))
     ax.bar(k - 0.2, p, width=0.4, label=f"softmax(z / T), T = {temperature:.3g}")
     ax.bar(k + 0.2, q, width=0.4, label="argmax (one-hot)", color="0.7")
-    labels = [f"{v:.3g}" for v in z] if len(z) <= 12 else [str(i) for i in k]
-    ax.set(ylim=(0, 1.4), yticks=np.linspace(0, 1, 6), xticks=k, xticklabels=labels,
-           ylabel="probability", xlabel="logit z" if len(z) <= 12 else "index of the logit")  # fmt: skip
+    ax.set(ylim=(0, 1.4), yticks=np.linspace(0, 1, 6), ylabel="probability")
+    if len(z) <= 12:
+        ax.set(xticks=k, xticklabels=[f"{v:.3g}" for v in z], xlabel="logit z")
+    else:  # too many to label each: index ticks, as many as fit
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
+        ax.set(xlim=(-0.7, len(z) - 0.3), xlabel="index of the logit")
     ax.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)
 
 
@@ -203,8 +233,13 @@ def hidden_space(x, labels, hidden, w, c, titles):
     y = np.ravel(labels)
     for label, colour in ((0, "tab:blue"), (1, "tab:orange")):
         ax_h.scatter(*hidden[y == label].T, s=8, c=colour)
-    g1, g2 = np.meshgrid(np.linspace(-1, 1, 2), np.linspace(-1, 1, 2))
-    ax_h.plot_surface(g1, g2, np.clip(-(w[0] * g1 + w[1] * g2 + c) / w[2], -1.5, 1.5), alpha=0.25, color="0.5")
+    k = int(np.argmax(np.abs(w)))  # solve w.h + c = 0 for the coordinate it depends on most
+    others = [i for i in range(3) if i != k]
+    g = np.meshgrid(np.linspace(-1, 1, 41), np.linspace(-1, 1, 41))
+    h_k = -(w[others[0]] * g[0] + w[others[1]] * g[1] + c) / w[k]
+    plane = [None] * 3
+    plane[others[0]], plane[others[1]], plane[k] = g[0], g[1], np.where(np.abs(h_k) <= 1, h_k, np.nan)
+    ax_h.plot_surface(*plane, alpha=0.25, color="0.5", linewidth=0)
     ticks = [-1, 0, 1]
     ax_h.set(xlim=(-1, 1), ylim=(-1, 1), zlim=(-1, 1), xticks=ticks, yticks=ticks, zticks=ticks)
     ax_h.set_xlabel("$h_1$", labelpad=2)

@@ -11,6 +11,9 @@ import numpy as np
 from helpers import losses
 from helpers._validate import as_array, integer, labels_in, one_of, positive, real, shape_is
 
+#: The most single-sample steps :func:`trajectories` takes (epochs * N), so a typo fails at once.
+MAX_STEPS = 100_000
+
 # model: (prediction y_hat from z, derived loss of z, learning-rate factor that makes descent the rule)
 MODELS = {
     "perceptron": (np.sign, losses.perceptron, 2.0),
@@ -53,10 +56,15 @@ def trajectories(model, X, Y, lr, epochs=1, w0=None, b0=0.0):
     """
     one_of(model, tuple(MODELS), "model")
     X = as_array(X, "X", ndim=2)
+    if X.size == 0:
+        raise ValueError(f"X must hold at least one sample of at least one feature, got shape {X.shape}")
     Y = as_array(Y, "Y", ndim=1)
     shape_is(Y, (X.shape[0],), "Y")
-    epochs = integer(epochs, "epochs", minimum=1)
+    labels_in(Y, (-1.0, 1.0), "Y")
+    epochs = integer(epochs, "epochs", minimum=1, maximum=max(MAX_STEPS // X.shape[0], 1))
+    positive(lr, "lr")
     w0 = np.zeros(X.shape[1]) if w0 is None else as_array(w0, "w0", ndim=1)
+    shape_is(w0, (X.shape[1],), "w0")
     runs = []
     for step in (rule_step, loss_step):
         w, b, path = w0.copy(), real(b0, "b0"), [np.append(w0, b0)]

@@ -167,3 +167,18 @@ def network_gradients(net, x, y, loss, dps=40):
         shape = arr.shape if key == "x" else net.parameters[key].shape
         out[f"dJd{key}"] = np.array([next(flat) for _ in range(arr.size)]).reshape(shape)
     return out
+
+
+def verify_derivative(act, grid, fd_grid, sympy_tol=1e-12, fd_tol=1e-8):
+    """``act.deriv`` against sympy (1000 digits) on ``grid`` and five-point differences (h = 1e-4) on ``fd_grid``.
+
+    act: an :class:`~helpers.activations.Activation`; grid, fd_grid: 1-D arrays (keep ``fd_grid`` off
+    kinks such as 0). Returns a :class:`~helpers.gradcheck.Report` with one row each, named by ``act``.
+    """
+    from helpers.gradcheck import GradCheck, Report, numerical_gradient, rel_error
+
+    grid, fd_grid = np.asarray(grid, dtype=np.float64), np.asarray(fd_grid, dtype=np.float64)
+    exact = elementwise(lambda z: derivative(activation_expr(act, z), z), grid)
+    fd = np.array([numerical_gradient(lambda p=p: float(act(p)[0]), p, h=1e-4, order=4)[0] for p in fd_grid[:, None]])
+    return Report([(str(act), [GradCheck("sympy", rel_error(act.deriv(grid), exact), sympy_tol),
+                               GradCheck("fin. diff.", rel_error(act.deriv(fd_grid), fd), fd_tol)])])  # fmt: skip

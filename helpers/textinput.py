@@ -47,6 +47,8 @@ def parse_assignments(value, name="values"):
         key, sep, number = (s.strip() for s in part.partition("="))
         if not sep or not key.isidentifier():
             raise ValueError(f"{name} must look like 'x=2, y=-3'; could not read {short(part, 30)}")
+        if key in out:
+            raise ValueError(f"{name} must give each name once; {short(key, 30)} appears twice")
         try:
             out[key] = float(number)
         except ValueError:

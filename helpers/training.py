@@ -11,14 +11,29 @@ PyTorch's names for the five steps, and the helpers that do them:
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from helpers._validate import integer, positive
 from helpers.losses import evaluate
+from helpers.network import check_network
+
+#: The most steps :func:`train` takes in one call, so that a typo (10**9) fails at once instead of running for days.
+MAX_STEPS = 100_000
+
+
+def _factor(diverged):
+    """Raise unless ``diverged`` is a number > 0 (inf allowed: never stop early)."""
+    if isinstance(diverged, bool) or not isinstance(diverged, numbers.Real):
+        raise TypeError(f"diverged must be a number > 0 (inf allowed), got {type(diverged).__name__}")
+    if not diverged > 0:
+        raise ValueError(f"diverged must be a number > 0 (inf allowed), got {diverged!r}")
 
 
 def sgd_update(net, lr):
     """theta <- theta - lr * dJ/dtheta, in place, for every parameter of ``net`` (PyTorch's optimizer.step())."""
+    check_network(net)
     lr = positive(lr, "lr")
     for name, theta in net.parameters.items():
         theta -= lr * net.grads[f"dJd{name}"]
@@ -29,6 +44,10 @@ def five_steps(net, x, y, loss, lr, zero_grad=True):
 
     loss: loss(y_hat=..., y=...) -> (J, dJ/dy_hat). ``zero_grad=False`` skips step 3.
     """
+    check_network(net)
+    positive(lr, "lr")
+    if not isinstance(zero_grad, bool):
+        raise TypeError(f"zero_grad must be True or False, got {type(zero_grad).__name__}")
     y_hat = net.forward(x)
     J, dJ_dy_hat = evaluate(loss, y_hat, y)
     if zero_grad:
@@ -38,14 +57,17 @@ def five_steps(net, x, y, loss, lr, zero_grad=True):
     return J
 
 
-def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6):
+def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6, callback=None):
     """Full-batch gradient descent: ``steps`` passes of :func:`five_steps`. Returns J before each step, (steps,).
 
     Training stops when J exceeds ``diverged`` times its first value or overflows float64 (a learning
     rate too large); the remaining entries are NaN. The network is left as the last finite step made it.
+    callback: called as ``callback(net)`` after every step, to watch the network as it trains.
     """
+    check_network(net)
     positive(lr, "lr")
-    steps = integer(steps, "steps", minimum=1)
+    steps = integer(steps, "steps", minimum=1, maximum=MAX_STEPS)
+    _factor(diverged)
     history = np.full(steps, np.nan)
     for step in range(steps):
         saved = {k: v.copy() for k, v in net.parameters.items()}
@@ -56,6 +78,8 @@ def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6):
             net.parameters.update(saved)
             break
         history[step] = J
+        if callback is not None:
+            callback(net)
         if not np.isfinite(J) or J > diverged * history[0]:
             break
     return history

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import html
 import math
+import warnings
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from helpers import linear, plotting
-from helpers._validate import between, one_of
+from helpers._validate import between, integer, one_of
 from helpers.textinput import parse_assignments, parse_numbers
-from helpers.training import train
+from helpers.training import MAX_STEPS, train
 
 MESSAGE_LENGTH = 200
 
@@ -29,8 +31,11 @@ class Explorer:
 
     fig: the Figure that ``draw`` draws on.
     validate: called as ``validate(**{name: control.value})``; returns what ``draw`` needs, or raises.
-    draw: draws that on ``fig``.
+    draw: draws that on ``fig``, from scratch.
     controls: ``{name: widget}``, each with a ``value``.
+
+    The initial values are validated and drawn at once, and their error, if any, is raised as it is.
+    After that no exception escapes a control's callback: it is shown in :attr:`message`.
     """
 
     def __init__(self, fig, validate, draw, controls):
@@ -38,11 +43,10 @@ class Explorer:
         self.message = widgets.HTML("")
         self.error = ""  # the message shown for the last bad input; '' when the figure is up to date
         self._handle = None
-        self._last_good = None
+        self._last_good = self.validate(**self.values())
+        self.draw(self._last_good)
         for control in self.controls.values():
             control.observe(self._changed, names="value")
-        if not self.refresh():
-            raise ValueError(f"the initial control values are not valid: {self.error}")
 
     def values(self):
         return {name: control.value for name, control in self.controls.items()}
@@ -55,18 +59,32 @@ class Explorer:
             return self._failed(exc)
         try:
             self.draw(drawn)
+            if self._handle is not None:
+                self._handle.update(self.fig)
         except Exception as exc:  # noqa: BLE001
-            if self._last_good is not None:
-                self.draw(self._last_good)  # put the last good figure back
-            return self._failed(exc)
+            return self._failed(exc, self._restore())
         self._last_good = drawn
         self.error = self.message.value = ""
-        if self._handle is not None:
-            self._handle.update(self.fig)
         return True
 
-    def _failed(self, exc):
-        text = f"{type(exc).__name__}: {exc}"
+    def _restore(self):
+        """Redraw the last good state with warnings silenced (a warning made an error may be what failed).
+
+        Returns '' or, if even that fails, a note for the message.
+        """
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                self.draw(self._last_good)
+        except Exception as exc:  # noqa: BLE001
+            return f" (and redrawing the last good figure failed: {type(exc).__name__})"
+        return ""
+
+    def _failed(self, exc, note=""):
+        try:
+            text = f"{type(exc).__name__}: {exc}{note}"
+        except Exception:  # noqa: BLE001 -- an exception whose str() fails still gets its type shown
+            text = type(exc).__name__ + note
         self.error = text if len(text) <= MESSAGE_LENGTH else text[: MESSAGE_LENGTH - 3] + "..."
         self.message.value = f"<span style='color:#b00020'>{html.escape(self.error)}</span>"
         return False
@@ -81,17 +99,34 @@ class Explorer:
         self._handle = display(self.fig, display_id=True)
 
 
-def _log_slider(value, lo, hi, description):
-    between(value, lo, hi, description)
-    return widgets.FloatLogSlider(
+class _Unclamped:
+    """A slider mixin that keeps a value set from code outside [min, max] (or NaN) instead of clamping it,
+    so that the explorer's validation refuses it with a message rather than silently drawing another value."""
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        return proposal["value"]
+
+
+class FloatSlider(_Unclamped, widgets.FloatSlider):
+    """ipywidgets' FloatSlider without clamping (see :class:`_Unclamped`)."""
+
+
+class FloatLogSlider(_Unclamped, widgets.FloatLogSlider):
+    """ipywidgets' FloatLogSlider without clamping (see :class:`_Unclamped`)."""
+
+
+def _log_slider(value, lo, hi, name, description=None):
+    between(value, lo, hi, name)
+    return FloatLogSlider(
         value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05,
-        description=description, readout_format=".3g", continuous_update=True,
+        description=description or name, readout_format=".3g", continuous_update=True,
     )  # fmt: skip
 
 
-def _slider(value, lo, hi, description, step=0.05):
-    between(value, lo, hi, description)
-    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description)
+def _slider(value, lo, hi, name, description=None, step=0.05):
+    between(value, lo, hi, name)
+    return FloatSlider(value=value, min=lo, max=hi, step=step, description=description or name)
 
 
 LR_RANGE = (1e-3, 1.0)
@@ -102,6 +137,10 @@ def learning_rate_explorer(make_net, x, y, loss, steps=200, lr=0.05):
 
     make_net: () -> a fresh network (seeded, so every curve starts from the same weights).
     """
+    if not callable(make_net):
+        raise TypeError(f"make_net must be a function () -> a fresh network, got {type(make_net).__name__}")
+    steps = integer(steps, "steps", minimum=1, maximum=MAX_STEPS)
+    lr_slider = _log_slider(lr, *LR_RANGE, "lr")
     fig, ax = plotting.figure(size=(6.0, 3.2))
 
     def validate(lr):
@@ -112,7 +151,7 @@ def learning_rate_explorer(make_net, x, y, loss, steps=200, lr=0.05):
         lr, history = drawn
         plotting.draw_loss_curve(ax, history, lr)
 
-    return Explorer(fig, validate, draw, {"lr": _log_slider(lr, *LR_RANGE, "lr")})
+    return Explorer(fig, validate, draw, {"lr": lr_slider})
 
 
 T_RANGE = (0.01, 100.0)
@@ -121,6 +160,7 @@ T_RANGE = (0.01, 100.0)
 def softmax_explorer(logits="1, 2, 0.5, 3", temperature=1.0):
     """softmax(z / T) beside the one-hot argmax as bars, with a log-scale temperature slider and editable logits."""
     parse_numbers(logits, "logits")
+    slider = _log_slider(temperature, *T_RANGE, "temperature", "T")
     fig, ax = plotting.figure(size=(6.0, 3.2))
 
     def validate(temperature, logits):
@@ -130,7 +170,7 @@ def softmax_explorer(logits="1, 2, 0.5, 3", temperature=1.0):
         plotting.draw_softmax(ax, *drawn)
 
     controls = {
-        "temperature": _log_slider(temperature, *T_RANGE, "T"),
+        "temperature": slider,
         "logits": widgets.Text(value=logits, description="logits", continuous_update=False),
     }
     return Explorer(fig, validate, draw, controls)
@@ -138,6 +178,10 @@ def softmax_explorer(logits="1, 2, 0.5, 3", temperature=1.0):
 
 def activation_derivatives_explorer(negative_slope=0.01, beta=1.0):
     """The 2x2 figure of ReLU', LeakyReLU', Softplus', GELU' with sliders for the slope and beta."""
+    controls = {
+        "negative_slope": _slider(negative_slope, 0.0, 0.5, "negative_slope", "slope", step=0.01),
+        "beta": _log_slider(beta, 0.1, 10.0, "beta"),
+    }
     fig, axes = plotting.derivative_panels()
 
     def validate(negative_slope, beta):
@@ -146,10 +190,6 @@ def activation_derivatives_explorer(negative_slope=0.01, beta=1.0):
     def draw(drawn):
         plotting.draw_derivatives(axes, *drawn)
 
-    controls = {
-        "negative_slope": _slider(negative_slope, 0.0, 0.5, "slope", step=0.01),
-        "beta": _log_slider(beta, 0.1, 10.0, "beta"),
-    }
     return Explorer(fig, validate, draw, controls)
 
 
@@ -173,8 +213,8 @@ def transformation_explorer(kind="reflection"):
     controls = {
         "kind": widgets.Dropdown(options=list(MAPS), value=kind, description="map"),
         "factor": _slider(1.5, -2, 2, "factor"),
-        "angle": _slider(30, -180, 180, "angle (deg)", step=1),
-        "axis": _slider(30, 0, 180, "mirror (deg)", step=1),
+        "angle": _slider(30, -180, 180, "angle", "angle (deg)", step=1),
+        "axis": _slider(30, 0, 180, "axis", "mirror (deg)", step=1),
         "shear": _slider(0.8, -2, 2, "shear"),
         **{name: _slider(v, -2, 2, name) for name, v in zip("abcd", (1.0, 0.5, 0.0, 1.0))},
     }
@@ -204,12 +244,15 @@ def graph_explorer(expression="x*y + z", values="x=2, y=-3, z=4"):
     """Type an expression of names, numbers, + and * and the values of its names; see its graph,
     every node's value and its gradient after one backward pass."""
     from helpers import graphdraw
-    from helpers.graph import build
+    from helpers.graph import build, check_expression
 
+    check_expression(expression)
+    parse_assignments(values)
     fig, ax = graphdraw.graph_figure_axes()
 
     def validate(expression, values):
         root, _ = build(expression, parse_assignments(values))
+        root.label = root.label or "w"
         root.backward()
         return root, f"w = {expression.strip()}"
 

@@ -143,3 +143,18 @@ def test_softmax_jacobian_matches_sympy():
     z = [0.5, -1.0, 2.0]
     ref = np.array([[symbolic.evaluate(sp.diff(s, v), dict(zip(zs, z))) for v in zs] for s in soft])
     np.testing.assert_allclose(A.softmax_jacobian(A.softmax(z)), ref, rtol=1e-14, atol=1e-16)
+
+
+def test_log_softmax_matches_sympy_and_stays_finite_where_softmax_underflows():
+    import sympy as sp
+
+    zs = sp.symbols("z0:3", real=True)
+    point = [0.5, -1.0, 2.0]
+    exact = [symbolic.evaluate(v - sp.log(sum(sp.exp(u) for u in zs)), dict(zip(zs, point))) for v in zs]
+    np.testing.assert_allclose(A.log_softmax(point), exact, rtol=1e-14)
+    with warnings.catch_warnings(), np.errstate(over="raise", invalid="raise", divide="raise"):
+        warnings.simplefilter("error")
+        out = A.log_softmax([0.0, 800.0])
+    assert A.softmax([0.0, 800.0])[0] == 0.0 and out[0] == -800.0 and out[1] == 0.0
+    np.testing.assert_allclose(A.log_softmax([[1.0, 2.0], [3.0, 5.0]], temperature=2.0),
+                               np.log(A.softmax([[1.0, 2.0], [3.0, 5.0]], temperature=2.0)), rtol=1e-14)  # fmt: skip

@@ -69,3 +69,51 @@ def test_check_expression_allows_only_names_numbers_plus_times():
         check_expression(3)
     with pytest.raises(ValueError, match="at most 200"):
         check_expression("x+" * 150 + "x")
+
+
+# Finding 2: the graph is walked without recursion, so depth is limited by memory only.
+
+DEEP = 100_000
+
+
+def test_a_chain_of_100000_nodes_backpropagates_to_the_closed_form():
+    from helpers.graph import topological_order
+
+    x, m = Value(1.5, label="x"), Value(1.000001, label="m")
+    w = x
+    for _ in range(DEEP - 2):
+        w = w * m  # w = x m^(N-2): dw/dx = m^(N-2), dw/dm = (N-2) x m^(N-3)
+    order = topological_order(w)
+    assert len(order) == DEEP and order[-1] is w and set(map(id, order[:2])) == {id(x), id(m)}
+    w.backward()
+    n = DEEP - 2
+    assert x.grad == pytest.approx(1.000001**n, rel=1e-9)
+    assert m.grad == pytest.approx(n * 1.5 * 1.000001 ** (n - 1), rel=1e-9)
+    zero_grad(w)
+    assert x.grad == 0.0 and m.grad == 0.0 and w.grad == 0.0
+
+
+def test_100000_nodes_that_share_their_inputs_backpropagate_to_the_closed_form():
+    from helpers.graph import topological_order
+
+    a, b, x = Value(0.25, label="a"), Value(0.75, label="b"), Value(2.0, label="x")
+    w, steps = x, (DEEP - 3) // 3
+    for _ in range(steps):
+        w = w * a + w * b  # each w is used twice, a and b by every step: w = x (a + b)^steps
+    assert len(topological_order(w)) == 3 * steps + 3
+    w.backward()
+    # (a + b) = 1: dw/dx = 1, dw/da = dw/db = steps * x (a + b)^(steps - 1) = 2 steps
+    assert x.grad == 1.0
+    assert a.grad == pytest.approx(2.0 * steps, rel=1e-12) and b.grad == pytest.approx(2.0 * steps, rel=1e-12)
+    zero_grad(w)
+    assert (x.grad, a.grad, b.grad) == (0.0, 0.0, 0.0)
+
+
+def test_the_topological_order_puts_every_node_after_its_inputs():
+    from helpers.graph import topological_order
+
+    w, (x, y, z) = worked_example()
+    order = topological_order(w)
+    position = {id(node): i for i, node in enumerate(order)}
+    assert len(position) == len(order) and order[-1] is w
+    assert all(position[id(c)] < position[id(node)] for node in order for c in node.children)

@@ -1,5 +1,9 @@
-"""Notebook hygiene, read straight from the stored .ipynb files, README's links, and the static site."""
+"""Notebook hygiene and nbgrader markup, read straight from the stored .ipynb files; README's links; the static site.
 
+Each test here is an item of CONTRIBUTING.md's checklist for adding a notebook or an exercise.
+"""
+
+import ast
 import json
 import re
 from pathlib import Path
@@ -12,17 +16,69 @@ IDS = [p.stem for p in NOTEBOOKS]
 REPO_URL = re.search(r'^Repository = "(.+)"$', (ROOT / "pyproject.toml").read_text(), flags=re.M).group(1)
 REPO = REPO_URL.removeprefix("https://github.com/")
 
+GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what nbgrader accepts
+LESSON = {"grade": False, "solution": False, "locked": True}
+SOLUTION = {"grade": False, "solution": True, "locked": False}
+GRADE = {"grade": True, "solution": False, "locked": True}
+ROLES = {"lesson": LESSON, "solution": SOLUTION, "grade": GRADE}
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*$", flags=re.M | re.S)
+
 
 def load(path):
     return json.loads(path.read_text())
 
 
+def source(cell):
+    return "".join(cell["source"])
+
+
 def code_cells(nb):
-    return [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    return [c for c in nb["cells"] if c["cell_type"] == "code" and source(c).strip()]
 
 
-def test_there_is_one_notebook_per_problem_in_course_order():
-    assert [p.name[:3] for p in NOTEBOOKS] == [f"{i:02d}_" for i in range(1, 9)]
+def role(cell):
+    """'lesson', 'solution' or 'grade' from a cell's nbgrader metadata; None if it is none of them."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    flags = {k: meta.get(k) for k in LESSON}
+    return next((name for name, want in ROLES.items() if flags == want), None)
+
+
+def exercises(cells):
+    """(index of the solution cell, index of the cell after it) for each exercise."""
+    return [(i, i + 1) for i, c in enumerate(cells) if role(c) == "solution"]
+
+
+def released(code):
+    """A solution cell's code as nbgrader releases it: each solution region replaced by the stub."""
+    out, inside = [], False
+    for line in code.splitlines():
+        if BEGIN_SOLUTION in line:
+            indent = line[: len(line) - len(line.lstrip())]
+            out += [indent + "# YOUR CODE HERE", indent + "raise NotImplementedError()"]
+            inside = True
+        elif END_SOLUTION in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def python_ast(code):
+    """The cell's code parsed as Python, IPython magics turned into calls first."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return ast.parse(TransformerManager().transform_cell(code))
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+
+def test_notebooks_are_numbered_in_course_order_without_gaps():
+    assert NOTEBOOKS, "no notebook in notebooks/"
+    assert [p.name[:3] for p in NOTEBOOKS] == [f"{i:02d}_" for i in range(1, len(NOTEBOOKS) + 1)]
+    for path in NOTEBOOKS:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), f"{path.name}: name it NN_lower_case_words.ipynb"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -48,29 +104,113 @@ def test_kernelspec_title_colab_cell_and_size(path):
     nb = load(path)
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     first = nb["cells"][0]
-    assert first["cell_type"] == "markdown" and "".join(first["source"]).startswith("# ")
-    colab = "".join(code_cells(nb)[0]["source"])
+    assert first["cell_type"] == "markdown" and source(first).startswith("# ")
+    colab = source(code_cells(nb)[0])
     assert "import helpers" in colab and "except ModuleNotFoundError" in colab
     assert f'%pip install -q "backprop-notebooks @ git+{REPO_URL}"' in colab
     assert path.stat().st_size < 2_000_000
 
 
+# --- nbgrader markup -----------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_try_it_has_a_solution_cell_and_a_self_check(path):
+def test_every_cell_has_nbgrader_metadata_with_a_unique_grade_id(path):
+    ids = []
+    for number, cell in enumerate(load(path)["cells"], 1):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        where = f"cell {number} ({source(cell)[:40]!r})"
+        assert meta, f"{where} has no nbgrader metadata: python tools/notebooks.py lock {path.relative_to(ROOT)}"
+        assert meta.get("schema_version") == 3, where
+        assert isinstance(meta.get("grade_id"), str) and GRADE_ID.match(meta["grade_id"]), where
+        ids.append(meta["grade_id"])
+        kind = role(cell)
+        assert kind, f"{where}: a lesson {LESSON}, solution {SOLUTION} or grade {GRADE} cell, got {meta}"
+        assert kind == "lesson" or cell["cell_type"] == "code", f"{where}: a markdown cell can only be a lesson cell"
+        if kind == "grade":
+            assert isinstance(meta.get("points"), (int, float)) and meta["points"] > 0, f"{where}: points > 0"
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    assert not duplicates, f"grade_ids used twice: {duplicates}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_each_exercise_is_a_solution_cell_then_an_autograded_self_check(path):
     cells = load(path)["cells"]
-    solutions = [i for i, c in enumerate(cells) if "solution" in c.get("metadata", {}).get("tags", [])]
-    assert solutions, "no cell tagged 'solution'"
-    after = "".join("".join(c["source"]) for c in cells[solutions[-1] + 1 :])
-    assert "print(check_" in after
+    pairs = exercises(cells)
+    assert pairs, "no exercise: a notebook has at least one solution cell (CONTRIBUTING.md, 'Add an exercise')"
+    followed = [g for _, g in pairs]
+    assert [i for i, c in enumerate(cells) if role(c) == "grade"] == followed, "a grade cell follows each solution"
+    for _, g in pairs:
+        code = source(cells[g])
+        hidden = HIDDEN_TESTS.findall(code)
+        visible = HIDDEN_TESTS.sub("", code)
+        assert re.search(r"print\(check_\w+\(", visible), f"grade cell {g + 1} prints no check_...(...): {code!r}"
+        assert hidden and all(re.search(r"^\s*assert .*\.ok\b", h, flags=re.M) for h in hidden), (
+            f"grade cell {g + 1}: its hidden tests (### BEGIN/END HIDDEN TESTS) assert the check's .ok: {code!r}"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_solution_markers_sit_inside_a_function_body(path):
+    """The released stub raises NotImplementedError only when the function is called: Run All never stops."""
+    cells = load(path)["cells"]
+    for s, _ in exercises(cells):
+        code = source(cells[s])
+        markers = [m for line in code.splitlines() for m in (BEGIN_SOLUTION, END_SOLUTION) if m in line]
+        assert markers and markers == [BEGIN_SOLUTION, END_SOLUTION] * (len(markers) // 2), (
+            f"cell {s + 1}: pairs of {BEGIN_SOLUTION} / {END_SOLUTION}"
+        )
+        tree = python_ast(released(code))
+        in_functions = {
+            id(node)
+            for f in ast.walk(tree)
+            if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+            for node in ast.walk(f)
+        }
+        stubs = [n for n in ast.walk(tree) if isinstance(n, ast.Raise) and "NotImplementedError" in ast.unparse(n)]
+        assert all(id(stub) in in_functions for stub in stubs), (
+            f"cell {s + 1}: {BEGIN_SOLUTION} / {END_SOLUTION} go inside a function's body, indented with it, so the "
+            "released stub raises only when the function is called"
+        )
+        top_level = [n for n in ast.walk(tree) if isinstance(n, ast.Raise) and id(n) not in in_functions]
+        assert not top_level, f"cell {s + 1}: the released cell would raise when it runs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_each_exercise_has_a_collapsed_hint(path):
+    cells = load(path)["cells"]
+    for s, _ in exercises(cells):
+        markdown = next((c for c in reversed(cells[:s]) if c["cell_type"] == "markdown"), None)
+        text = source(markdown) if markdown else ""
+        assert re.search(r"<details>\s*<summary>", text) and "</details>" in text, (
+            f"the markdown before solution cell {s + 1} has a hint in a collapsed <details><summary>...</details>"
+        )
+
+
+# --- README and the static site ------------------------------------------------------------------
+
+
+def _readme_rows():
+    return [line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("|")]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_readme_row_links_colab_and_binder_from_the_one_repository_url(path):
-    readme = (ROOT / "README.md").read_text()
-    (row,) = [line for line in readme.splitlines() if line.startswith("|") and f"notebooks/{path.name})" in line]
+    rows = [row for row in _readme_rows() if f"](notebooks/{path.name})" in row]
+    assert len(rows) == 1, f"one README table row links notebooks/{path.name}"
+    (row,) = rows
     assert f"(https://colab.research.google.com/github/{REPO}/blob/main/notebooks/{path.name})" in row
     assert f"(https://mybinder.org/v2/gh/{REPO}/main?labpath=notebooks%2F{path.name})" in row
     assert "Open in Colab" in row
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_readme_links_the_student_edition_on_colab_and_binder(path):
+    colab = f"(https://colab.research.google.com/github/{REPO}/blob/main/student/notebooks/{path.name})"
+    binder = f"(https://mybinder.org/v2/gh/{REPO}/main?labpath=student%2Fnotebooks%2F{path.name})"
+    assert any(colab in row and binder in row for row in _readme_rows()), (
+        f"a README table row links student/notebooks/{path.name} on Colab and Binder"
+    )
 
 
 def test_static_site_has_every_notebook_with_its_figures(tmp_path):

@@ -18,7 +18,8 @@ def test_readme_has_exactly_two_setup_commands():
     cmds = readme_commands()
     setup = [c for c in cmds if "pip install" in c]
     assert len(setup) == 2, setup
-    assert setup[0].endswith("jupyter lab notebooks/") and "requirements.txt" in setup[0]
+    jupyter = setup[0].split("&&")[-1].strip()  # JupyterLab refuses to start as root without --allow-root
+    assert jupyter.startswith("jupyter lab") and jupyter.endswith("--allow-root") and "requirements.txt" in setup[0]
     assert setup[1].endswith("python -m pytest") and "requirements-dev.txt" in setup[1]
 
 
@@ -26,7 +27,35 @@ def test_ci_runs_the_readme_test_command_verbatim():
     ci = (ROOT / ".ci" / "run").read_text()
     (ci_cmd,) = re.findall(r"^TEST_COMMAND='(.*)'$", ci, flags=re.M)
     assert ci_cmd == [c for c in readme_commands() if "pip install" in c][1]
-    assert 'bash -c "$TEST_COMMAND"' in ci and "rm -rf .venv" in ci
+    assert 'bash -c "$TEST_COMMAND"' in ci
+
+
+def test_ci_runs_in_a_fresh_copy_and_never_removes_the_repos_venv():
+    ci = (ROOT / ".ci" / "run").read_text()
+    code = [line.split("#")[0] for line in ci.splitlines()]
+    assert not [line for line in code if re.search(r"\brm\b", line) and ".venv" in line], "no rm of a .venv"
+    assert not [line for line in code if re.search(r"\brm\b", line) and '"$WORK"' not in line], "rm only $WORK"
+    copy = ci.index("git ls-files -z --cached --others --exclude-standard")
+    assert ci.index('WORK="$(mktemp -d') < copy < ci.index('cd "$WORK"') < ci.index('bash -c "$TEST_COMMAND"')
+    assert "apt-get install" in ci and "chromium" in ci
+
+
+def test_license_is_mit_as_pyproject_says_and_setuptools_reads_its_spdx_string():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    license_text = (ROOT / "LICENSE").read_text()
+    assert re.search(r'^license = "MIT"$', pyproject, flags=re.M)
+    assert (
+        license_text.startswith("MIT License") and "Copyright (c) 2026 the backprop-notebooks authors" in license_text
+    )
+    (requires,) = re.findall(r"^\[build-system\]\nrequires = \[(.*)\]$", pyproject, flags=re.M)
+    assert '"setuptools>=77"' in requires  # a plain-string SPDX license needs setuptools 77 or newer
+
+
+def test_nbgrader_is_pinned_for_tests_and_instructors_but_not_students():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert re.search(r'^instructor = \["nbgrader>=0\.9\.6,<0\.10"\]$', pyproject, flags=re.M)
+    assert _requirement_names((ROOT / "requirements-dev.txt").read_text().splitlines())["nbgrader"] == ">=0.9.6,<0.10"
+    assert "nbgrader" not in _requirement_names((ROOT / "requirements.txt").read_text().splitlines())
 
 
 def _requirement_names(lines):

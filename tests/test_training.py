@@ -62,3 +62,31 @@ def test_learning_rate_explorer_redraws_the_curve_for_each_slider_value():
     assert "lr = 0.2" in explorer.fig.axes[0].get_title()
     explorer.controls["lr"].value = 1.0
     assert "diverged" in explorer.fig.axes[0].get_title()
+
+
+def test_train_calls_back_after_every_step_and_stops_on_overflow():
+    x, y = regression(n=16, seed=0)
+    seen = []
+    h = train(make_net(), x, y, LOSS, lr=0.05, steps=7, callback=lambda net: seen.append(net.parameters["W1"][0, 0]))
+    assert len(seen) == 7 and len(set(seen)) == 7 and np.all(np.isfinite(h))
+    net = make_net()
+    h = train(net, x, y, LOSS, lr=1e6, steps=50, diverged=np.inf)  # overflows float64 within a few steps
+    assert np.isnan(h[-1]) and np.all(np.isfinite(h[~np.isnan(h)]))
+    assert all(np.all(np.isfinite(v)) for v in net.parameters.values())
+
+
+def test_dead_units_and_slopes_of_deep_stacks():
+    from helpers.depth import dead_units, deep_stack, layer_gradient_norms, mean_slopes
+
+    x, labels = circles(n=50, seed=1)
+    net = deep_stack("relu", depth=3, width=8)
+    zero, dead = dead_units(net, x)
+    outputs = [net.layer_output(l) for l in (1, 2, 3)]
+    np.testing.assert_array_equal(zero, [np.mean(h == 0) for h in outputs])
+    np.testing.assert_array_equal(dead, [np.sum(np.all(h == 0, axis=0)) for h in outputs])
+    tanh = deep_stack("tanh", depth=3, width=8)
+    slopes = mean_slopes(tanh, x)
+    expected = [np.mean(1 - np.tanh(tanh.pre_activation(l)) ** 2) for l in (1, 2, 3)]
+    np.testing.assert_allclose(slopes, expected, rtol=1e-12)
+    norms = layer_gradient_norms(deep_stack("sigmoid", depth=6, width=8), x, labels)
+    assert norms.shape == (7,) and norms[0] < 1e-3 * norms[-1]  # the sigmoid stack's gradient vanishes

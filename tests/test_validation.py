@@ -71,3 +71,77 @@ def test_jacobians_want_one_sample():
     net = MLP(2, 3, "relu", 3, 1, "identity")
     with pytest.raises(ValueError, match=r"x must be 1-D, got shape \(1, 2\)"):
         mlp_jacobians(net, np.zeros((1, 2)), np.zeros(1), losses.mse)
+
+
+# Finding 1: every loss is called with keywords, so the homework's (y, y_hat) order works everywhere.
+
+
+def _regression_problem():
+    from helpers.data import regression
+
+    x, y = regression(n=16, seed=2)
+    return (lambda: MLP(2, 6, "tanh", 6, 1, "identity", init="lecun", seed=3)), x, y
+
+
+def test_training_with_the_homeworks_mse_loss_descends_as_with_losses_mse():
+    from helpers.training import train
+
+    make, x, y = _regression_problem()
+    history = train(make(), x, y, mse_loss, 0.1, 50)
+    assert history[-1] < 0.5 * history[0]
+    np.testing.assert_array_equal(history, train(make(), x, y, losses.mse, 0.1, 50))
+
+
+def test_network_gradients_are_the_same_for_either_argument_order():
+    from helpers.gradcheck import network_gradients
+
+    make, x, y = _regression_problem()
+    ours, homework = network_gradients(make(), x, y, losses.mse), network_gradients(make(), x, y, mse_loss)
+    for key in ours:
+        np.testing.assert_array_equal(homework[key], ours[key])
+    labels = (y > 0).astype(float)
+    classify = MLP(2, 5, "relu", 5, 1, "sigmoid", init="he", seed=1)
+    ours, homework = (
+        network_gradients(classify, x, labels, losses.bce),
+        network_gradients(classify, x, labels, bce_loss),
+    )
+    for key in ours:
+        np.testing.assert_array_equal(homework[key], ours[key])
+
+
+@pytest.mark.parametrize(
+    ("g", "loss", "reference"), [("identity", mse_loss, losses.mse), ("sigmoid", bce_loss, losses.bce)]
+)
+def test_mlp_jacobians_take_the_homeworks_losses(g, loss, reference):
+    from helpers.gradcheck import network_gradients
+    from helpers.jacobians import parameter_gradients
+
+    net = MLP(3, 4, "tanh", 4, 2, g, seed=5)
+    x, y = np.array([0.3, -1.2, 0.8]), np.array([1.0, 0.0])
+    grads = parameter_gradients(mlp_jacobians(net, x, y, loss))
+    batch = network_gradients(net, x[None, :], y[None, :], reference)
+    for key in ("W1", "b1", "W2", "b2"):
+        assert rel_error(grads[key], batch[f"dJd{key}"]) < 1e-12, key
+
+
+def test_a_loss_of_logits_is_refused_by_train_with_what_to_pass():
+    from helpers.training import train
+
+    make, x, y = _regression_problem()
+    with pytest.raises(TypeError, match=r"keyword arguments y_hat= and y=.*bce_with_logits\(z, y"):
+        train(make(), x, (y > 0).astype(float), losses.bce_with_logits, 0.1, 5)
+
+
+# Finding 6: forward keeps its own copy of x.
+
+
+def test_changing_x_in_place_after_forward_does_not_change_the_gradients():
+    net, ref = MLP(2, 3, "tanh", 3, 1, "identity", seed=4), MLP(2, 3, "tanh", 3, 1, "identity", seed=4)
+    x = np.array([[0.5, -1.0], [2.0, 0.3]])
+    for n in (net, ref):
+        n.forward(x.copy() if n is ref else x)
+    x[...] = 99.0  # the caller reuses its buffer before calling backward
+    for n in (net, ref):
+        n.backward(np.ones((2, 1)))
+    np.testing.assert_array_equal(net.grads["dJdW1"], ref.grads["dJdW1"])
+    assert not np.shares_memory(net.layer_output(0), x)

@@ -113,7 +113,7 @@ def test_transformation_explorer_rejects_a_non_finite_entry_and_keeps_the_figure
 def test_graph_explorer_shows_values_and_gradients():
     e = widgets.graph_explorer("x*y + z", "x=2, y=-3, z=4")
     texts = [t.get_text() for t in e.fig.axes[0].texts]
-    assert "x\nvalue 2\ngrad -3" in texts and "y\nvalue -3\ngrad 2" in texts and "value -2\ngrad 1" in texts
+    assert "x\nvalue 2\ngrad -3" in texts and "y\nvalue -3\ngrad 2" in texts and "w\nvalue -2\ngrad 1" in texts
     assert texts.count("+") == 1 and texts.count("×") == 1  # operators drawn as operator nodes
 
 
@@ -154,3 +154,27 @@ def test_explorer_updates_its_display_in_place():
     e.controls["temperature"].value = 2.0
     e.controls["logits"].value = "oops"
     assert updates == [e.fig]  # one redraw for the good value, none for the bad one
+
+
+def test_transformation_explorer_shows_only_the_chosen_maps_controls_and_labels_the_dropdown():
+    e = widgets.transformation_explorer("reflection")
+    assert e.controls["kind"].description == "map"
+
+    def shown():
+        return {name for name, c in e.controls.items() if c.layout.display != "none"}
+
+    assert shown() == {"kind", "axis"}
+    e.controls["kind"].value = "free"
+    assert shown() == {"kind", "a", "b", "c", "d"}
+    e.controls["kind"].value = "scaling"
+    assert shown() == {"kind", "factor"}
+
+
+def test_softmax_legend_sits_above_the_bars_when_the_first_logit_is_largest():
+    e = widgets.softmax_explorer("4, 1, 1")
+    ax = e.fig.axes[0]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(e.fig).draw()
+    legend = ax.get_legend().get_window_extent()
+    assert all(legend.y0 >= bar.get_window_extent().y1 - 1 for bar in ax.patches)

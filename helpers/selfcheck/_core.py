@@ -8,19 +8,23 @@ wrong shape each get a "not yet: ..." that says what is wrong.
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
+
+ComplexWarning = getattr(np, "exceptions", np).ComplexWarning  # numpy.exceptions is new in numpy 1.25
 
 MESSAGE_LENGTH = 200
 
 
 @dataclass
 class Verdict:
-    """ok: the answer is right; message: what is right or wrong, in words."""
+    """ok: the answer is right; message: what is right or wrong, in words; about: the name it is about."""
 
     ok: bool
     message: str
+    about: str = ""
 
     def __str__(self):
         return ("correct: " if self.ok else "not yet: ") + self.message
@@ -44,7 +48,11 @@ def check(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                # Reading a complex answer as float warns; with warnings as errors (as in the tests) that
+                # warning would replace the "complex numbers" verdict the answer deserves.
+                warnings.simplefilter("ignore", ComplexWarning)
+                return fn(*args, **kwargs)
         except NotYet as stop:
             return stop.verdict
         except Exception as exc:  # noqa: BLE001 -- a check must survive any answer
@@ -61,6 +69,8 @@ def call(fn, name, *args):
         return fn(*args)
     except NotImplementedError:
         raise NotYet(f"{name} is not written yet: replace `raise NotImplementedError()` with your code") from None
+    except SystemExit:
+        raise NotYet(f"{name} called exit(): return the answer instead") from None
     except Exception as exc:  # noqa: BLE001
         raise NotYet(_cut(f"{name} raised {type(exc).__name__}: {exc}")) from None
 
@@ -80,7 +90,7 @@ def as_numbers(answer, name):
     if arr.dtype.kind == "c":
         raise NotYet(f"{name} has complex numbers; the answer is real (did a square root or a log go negative?)")
     if arr.dtype.kind not in "biuf":
-        raise NotYet(f"{name} should be an array of numbers, got {type(answer).__name__} of {arr.dtype}")
+        raise NotYet(f"{name} should be an array of numbers, got {type(answer).__name__} that numpy cannot read as one")
     arr = arr.astype(np.float64)
     if np.any(np.isnan(arr)):
         raise NotYet(f"{name} contains NaN")
@@ -89,19 +99,29 @@ def as_numbers(answer, name):
     return arr
 
 
-def diagnose(name, answer, expected, mistakes=(), rtol=1e-8, transposed_message=None):
+def diagnose(name, answer, expected, mistakes=(), rtol=1e-8, transposed_message=None, shape_messages=None):
     """Compare ``answer`` with ``expected`` and name the mistake when the answer matches a known one.
 
     mistakes: pairs (wrong value, message): the value a typical mistake produces and what to say.
+    shape_messages: {wrong shape: message} for typical wrong shapes.
     Also recognised: junk (see :func:`as_numbers`), the transposed shape (said with
     ``transposed_message`` if given), a constant factor.
     """
+    with np.errstate(all="ignore"):  # a huge answer may overflow the comparisons; the verdict still says so
+        verdict = _compare(name, answer, expected, mistakes, rtol, transposed_message, shape_messages)
+    verdict.about = name
+    return verdict
+
+
+def _compare(name, answer, expected, mistakes, rtol, transposed_message, shape_messages):
     try:
         answer = as_numbers(answer, name)
     except NotYet as stop:
         return stop.verdict
     expected = np.asarray(expected, dtype=np.float64)
     close = functools.partial(np.allclose, rtol=rtol, atol=1e-12)
+    if answer.shape != expected.shape and answer.shape in (shape_messages or {}):
+        return Verdict(False, f"{name} has shape {answer.shape}: {shape_messages[answer.shape]}")
     if answer.shape != expected.shape:
         if expected.ndim == 2 and answer.shape == expected.T.shape:
             message = (
@@ -118,16 +138,28 @@ def diagnose(name, answer, expected, mistakes=(), rtol=1e-8, transposed_message=
     nonzero = np.abs(expected) > 1e-12
     if np.any(nonzero) and close(answer[~nonzero], 0):
         ratio = answer[nonzero] / expected[nonzero]
-        if close(ratio, ratio[0]) and ratio[0] != 0:
+        if np.isfinite(ratio[0]) and ratio[0] != 0 and close(ratio, ratio[0]):
             return Verdict(False, f"{name} is off by a constant factor {ratio[0]:.4g}")
     err = float(np.max(np.abs(answer - expected)))
     return Verdict(False, f"{name} differs from the expected value by up to {err:.3g}")
 
 
 def report(verdicts):
-    """One verdict for several: correct if all are, else the messages of those that are not."""
+    """One verdict for several: correct if all are, else the messages of those that are not.
+
+    Verdicts about different names with the same explanation are said once: "dW1, db1: ...".
+    """
     ok = all(v.ok for v in verdicts)
-    return Verdict(ok, "; ".join(v.message for v in verdicts if v.ok == ok))
+    if ok and all(v.about and v.message == f"{v.about} matches" for v in verdicts):
+        return Verdict(True, f"{', '.join(v.about for v in verdicts)} match")
+    groups = {}  # explanation -> the names it is about
+    for v in verdicts:
+        if v.ok == ok:
+            prefix = f"{v.about}: "
+            explanation = v.message[len(prefix) :] if v.about and v.message.startswith(prefix) else v.message
+            groups.setdefault(explanation, []).append(v.about if explanation != v.message else "")
+    parts = [f"{', '.join(names)}: {text}" if all(names) else text for text, names in groups.items()]
+    return Verdict(ok, "; ".join(parts))
 
 
 def answer_dict(answer, keys, name):

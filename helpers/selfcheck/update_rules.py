@@ -5,7 +5,83 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.activations import sigmoid
-from helpers.selfcheck._core import call, check, diagnose
+from helpers.rules import MODELS
+from helpers.selfcheck._core import Verdict, as_numbers, call, check, diagnose
+
+Z = np.linspace(-3, 3, 25)  # includes z = 0, the perceptron's boundary
+
+
+def _values(fn, name):
+    """The student's loss l(z, y) at every z of Z, for y = -1 and y = +1: an array (2, len(Z))."""
+    rows = [[call(fn, name, float(z), y) for z in Z] for y in (-1.0, 1.0)]
+    return as_numbers(rows, f"the values of {name}")
+
+
+def _scale(values, reference):
+    """c such that values = c * reference + (a constant per label), or None if there is none."""
+    dv = values - values[:, :1]
+    dr = reference - reference[:, :1]
+    if not np.any(dr):
+        return None
+    c = float(np.sum(dv * dr) / np.sum(dr * dr))
+    return c if np.allclose(dv, c * dr, rtol=1e-6, atol=1e-9) else None
+
+
+def _loss_verdict(fn, name, model, reference, mistakes, formula):
+    """Accept any positive multiple of ``reference`` (plus a constant per label): the rate absorbs it."""
+    values = _values(fn, name)
+
+    def on_grid(loss):  # (2, len(Z)): y = -1, then y = +1
+        return np.broadcast_to(loss(Z[None, :], np.array([[-1.0], [1.0]])), values.shape)
+
+    c = _scale(values, on_grid(reference))
+    if c is not None and c > 0:
+        rate = MODELS[model][2] / c
+        multiple = formula if np.isclose(c, 1) else f"{c:g} x {formula}"
+        rate_text = "eta" if np.isclose(rate, 1) else f"{rate:g} eta"
+        return Verdict(True, f"{name} is {multiple} (up to a constant): gradient descent with rate {rate_text} "
+                             "takes exactly the rule's steps")  # fmt: skip
+    if c is not None:
+        return Verdict(False, f"{name} is {c:g} x {formula}: a negative multiple, so descent climbs: flip the sign")
+    for wrong, message in mistakes:
+        c = _scale(values, on_grid(wrong))
+        if c is not None and c > 0:
+            return Verdict(False, f"{name}: {message}")
+    return Verdict(False, f"{name}: its slope in z is not -(y - y_hat) times any positive constant")
+
+
+@check
+def check_perceptron_loss(fn):
+    """Problem 1.4: fn(z, y) -> a loss whose gradient descent is the perceptron rule; z a float, y = +-1."""
+    mistakes = [
+        (lambda z, y: np.maximum(0, y * z), "the sign: the loss must grow when y z < 0 (a mistake): max(0, -y z)"),
+        (lambda z, y: np.maximum(0, 1 - y * z), "that is the hinge loss of the SVM: it also moves w on correctly "
+                                                 "classified points with y z < 1, which the perceptron rule "
+                                                 "never does"),
+        (lambda z, y: -y * z, "without max(0, .), correctly classified points would move w too: "
+                              "the rule moves only on mistakes"),
+        (lambda z, y: np.maximum(0, -z), "y is missing: max(0, -y z)"),
+        (lambda z, y: (y - np.sign(z)) ** 2, "(y - sign z)^2 is flat almost everywhere: its gradient is 0 "
+                                             "and descent never moves"),
+    ]  # fmt: skip
+    return _loss_verdict(
+        fn, "perceptron_loss", "perceptron", lambda z, y: np.maximum(0, -y * z), mistakes, "max(0, -y z)"
+    )
+
+
+@check
+def check_adaline_loss(fn):
+    """Problem 1.4: fn(z, y) -> a loss whose gradient descent is the Adaline rule; z a float, y = +-1."""
+    mistakes = [
+        (lambda z, y: (y - np.tanh(z)) ** 2, "that is a loss for y_hat = tanh(z); Adaline predicts y_hat = z itself"),
+        (lambda z, y: np.abs(y - z), "|y - z| has slope -sign(y - z), not -(y - z): "
+                                     "the step would not grow with the error"),
+        (lambda z, y: (y - np.sign(z)) ** 2, "sign(z) is the perceptron's prediction; Adaline's is z, "
+                                             "and (y - sign z)^2 is flat"),
+        (lambda z, y: -y * z, "-y z has slope -y: the step would not depend on how far z is from y"),
+        (lambda z, y: (y + z) ** 2, "(y + z)^2: the sign of z is flipped, it should be (y - z)^2 / 2"),
+    ]  # fmt: skip
+    return _loss_verdict(fn, "adaline_loss", "adaline", lambda z, y: 0.5 * (y - z) ** 2, mistakes, "(y - z)^2 / 2")
 
 
 @check

@@ -1,0 +1,211 @@
+"""Every figure helpers draws, with the notebooks' own data, is laid out: no text overlapping text or
+leaving the canvas, every axis labelled, no legend over data (tests/figure_check.py); and the
+computational-graph layout routes no edge through a node it does not touch."""
+
+import numpy as np
+import pytest
+from figure_check import problems
+
+from helpers import MLP, graphdraw, linear, losses, plotting, widgets
+from helpers.activations import d_sigmoid, sigmoid
+from helpers.data import circles, regression
+from helpers.depth import deep_stack, layer_gradient_norms
+from helpers.graph import Value, build, homework_graph
+from helpers.jacobians import mlp_jacobians
+from helpers.training import train
+
+
+def _nb01():
+    x, y = regression(n=64, seed=0)
+
+    def make_net(seed=0):
+        return MLP(2, 16, "relu", 16, 1, "identity", init="he", seed=seed)
+
+    histories, live = {}, {}
+    for name, zero_grad in {"with zero_grad": True, "without zero_grad": False}.items():
+        live[name] = []
+        histories[name] = train(make_net(), x, y, losses.mse, 0.05, 300, zero_grad=zero_grad,
+                                callback=lambda net, alive=live[name]: alive.append(1))  # fmt: skip
+    figs = {
+        "01 training": plotting.loss_curves({"lr = 0.05": histories["with zero_grad"]}, title="full-batch"),
+        "01 zero_grad": plotting.training_runs(histories, live, y.var(), "Var(y): the best constant", 16),
+    }
+    explorer = widgets.learning_rate_explorer(make_net, x, y, losses.mse)
+    for lr in (1e-3, 0.05, 1.0):
+        explorer.controls["lr"].value = lr
+        figs[f"01 lr explorer {lr}"] = explorer.fig
+    return figs
+
+
+def _nb02():
+    from helpers.answers import PROBLEMS
+
+    net = PROBLEMS["1.2"].net(3, 4, 2, seed=5)
+    jac = mlp_jacobians(
+        net, np.array([0.1257, -0.1321, 0.6404]), np.array([0.1049, -0.5357]), PROBLEMS["1.2"].loss_fn()
+    )
+    return {"02 jacobians": plotting.heatmaps({f"∂z2/∂z1 {jac['dz2_dz1'].shape}": jac["dz2_dz1"],
+                                               f"∂ŷ/∂z3 {jac['dy_hat_dz3'].shape}": jac["dy_hat_dz3"],
+                                               f"∂ℓ/∂ŷ {jac['dl_dy_hat'].shape}": jac["dl_dy_hat"]})}  # fmt: skip
+
+
+def _nb03():
+    z = np.linspace(-12, 12, 481)
+    ones = np.ones_like(z)
+    push = {"MSE": np.abs(losses.mse(sigmoid(z), ones, reduction="none")[1] * d_sigmoid(z)),
+            "BCE": np.abs(losses.bce_with_logits(z, ones, reduction="none")[1])}  # fmt: skip
+    x, labels = circles(n=200, seed=0)
+    runs = {}
+    for name, loss in {"MSE (mean)": losses.mse, "BCE (mean)": losses.bce}.items():
+        net = MLP(2, 16, "tanh", 16, 1, "sigmoid", init="lecun", seed=0)
+        net.parameters["b2"][:] = -8.0
+        runs[name] = train(net, x, labels, loss, lr=1.0, steps=2000)
+    norms = {f"{a} hidden units": layer_gradient_norms(deep_stack(a), x, labels) for a in ("sigmoid", "tanh", "relu")}
+    return {
+        "03 push": plotting.curves(
+            z, push, xlabel="z3", ylabel="|dl/dz3|", title="push", logy=True, legend="lower left"
+        ),
+        "03 plateau": plotting.loss_curves(runs, title="from a saturated start", logx=True, legend="lower left"),
+        "03 gradient norms": plotting.gradient_norms(norms),
+    }
+
+
+def _nb04():
+    m = np.linspace(-3, 3, 601)
+    ones = np.ones_like(m)
+    curves = {
+        "perceptron  max(0, -m)": losses.perceptron(m, ones, reduction="none")[0],
+        "Adaline  (1 - m)^2 / 2": losses.adaline(m, ones, reduction="none")[0],
+        "tanh-logistic  softplus(-2m) - ln 2": losses.tanh_logistic(m, ones, reduction="none")[0],
+    }
+    fig = plotting.curves(m, curves, xlabel="margin m = y z", ylabel="loss", ylim=(-1, 4), legend="upper right",
+                          title="losses derived from the same update rule")  # fmt: skip
+    return {"04 margins": fig}
+
+
+def _explorer_states(name, explorer, settings):
+    figs = {}
+    for values in settings:
+        for control, value in values.items():
+            explorer.controls[control].value = value
+        assert explorer.error == "", explorer.error
+        figs[f"{name} {values}"] = explorer.fig
+    return figs
+
+
+def _nb05():
+    figs = {}
+    for logits in ("1, 2, 0.5, 3", "4, 1, 1", "1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1", ", ".join(map(str, range(64)))):
+        explorer = widgets.softmax_explorer(logits)
+        figs.update(
+            _explorer_states(f"05 softmax {logits[:12]}", explorer, [{"temperature": t} for t in (0.01, 1.0, 100.0)])
+        )
+    return figs
+
+
+def _nb06():
+    settings = [{"negative_slope": s, "beta": b} for s, b in ((0.01, 1.0), (0.0, 0.1), (0.5, 10.0), (0.2, 2.0))]
+    return _explorer_states("06 derivatives", widgets.activation_derivatives_explorer(), settings)
+
+
+def _nb07():
+    figs = {}
+    extremes = {"scaling": {"factor": -2.0}, "rotation": {"angle": 180.0}, "reflection": {"axis": 90.0},
+                "shear": {"shear": 2.0}, "free": {"a": 2.0, "b": -2.0, "c": 2.0, "d": -2.0}}  # fmt: skip
+    for kind, values in extremes.items():
+        figs.update(_explorer_states(f"07 {kind}", widgets.transformation_explorer(kind), [{}, values]))
+    x, labels = circles(n=200, seed=0)
+    net = MLP(2, 3, "tanh", 3, 1, "sigmoid", init="lecun", seed=0)
+    train(net, x, labels, losses.bce, lr=1.0, steps=1500)
+    net.forward(x)
+    figs["07 hidden space"] = plotting.hidden_space(
+        x, labels, net.layer_output(1), net.parameters["W2"][0], net.parameters["b2"][0],
+        ("input space: no line separates the rings", "after tanh(W1 x + b1): a plane separates them"),
+    )  # fmt: skip
+    return figs
+
+
+def _our_graph():
+    x, y, z = Value(2.0, label="x"), Value(-3.0, label="y"), Value(4.0, label="z")
+    a = x * y + z
+    b = a * (x + x)
+    w = a * b + b
+    a.label, b.label, w.label = "a", "b", "w"
+    return w
+
+
+def _graphs():
+    w, _ = homework_graph(1.0, 2.0, 3.0, 4.0)
+    graphs = {"homework": w, "ours": _our_graph()}
+    for text in ("x*y + z", "(x + y) * (z * o) + z", "x*x*x + 3*y", "x + x + x*y*z", "(a+b)*(c+d)*(a+c) + b*d", "x"):
+        root, _ = build(text, dict.fromkeys("abcdoxyz", 1.5))
+        graphs[text] = root
+    for root in graphs.values():
+        root.backward()
+    return graphs
+
+
+def _nb08():
+    figs = {f"08 graph {k}": graphdraw.graph_figure(root, title=k) for k, root in _graphs().items()}
+    settings = [{"expression": e} for e in ("x*y + z", "(x + y) * (z * o) + z", "x*x*x + 3*y", "x")]
+    explorer = widgets.graph_explorer("(x + y) * (z * o) + z", "x=1, y=2, z=3, o=4")
+    figs.update(_explorer_states("08 graph explorer", explorer, settings))
+    return figs
+
+
+BUILDERS = [_nb01, _nb02, _nb03, _nb04, _nb05, _nb06, _nb07, _nb08]
+
+
+@pytest.mark.parametrize("build", BUILDERS, ids=[b.__name__[1:] for b in BUILDERS])
+def test_every_figure_is_laid_out(build):
+    found = {}
+    for name, fig in build().items():
+        if issues := problems(fig):
+            found[name] = issues
+    assert not found, found
+
+
+def test_the_layout_check_finds_overlap_clipping_missing_labels_and_a_covering_legend():
+    fig, ax = plotting.figure(size=(3, 2))
+    fig.set_layout_engine("none")
+    ax.plot(np.linspace(0, 1, 50), np.linspace(0, 1, 50), label="data")
+    ax.legend(loc="center")
+    ax.set_title("a title long enough to leave a small canvas on both sides")
+    ax.text(0.5, 0.5, "over the legend", transform=ax.transAxes)
+    found = " | ".join(problems(fig))
+    for words in ("leaves the canvas", "overlaps", "unlabelled axis", "covers"):
+        assert words in found, (words, found)
+
+
+@pytest.mark.parametrize("name", list(_graphs()))
+def test_no_edge_passes_through_a_node_it_does_not_touch(name):
+    nodes, edges = graphdraw.layout(_graphs()[name])
+    assert edges or len(nodes) == 1
+    assert not graphdraw.crossings(nodes, edges)
+
+
+def test_crossings_finds_an_edge_through_a_node():
+    w, _ = homework_graph(1.0, 2.0, 3.0, 4.0)
+    nodes, edges = graphdraw.layout(w)
+    edge = edges[0]
+    other = next(n for n in nodes.values() if n.kind != "dummy" and n.key not in (edge.source, edge.target))
+    edge.points = [edge.points[0], (other.x, other.y), edge.points[-1]]
+    assert (edge, other.key) in graphdraw.crossings(nodes, edges)
+
+
+def test_operators_are_drawn_as_operator_nodes_with_values_and_gradients_on_the_variables():
+    w, _ = homework_graph(1.0, 2.0, 3.0, 4.0)
+    w.backward()
+    nodes, _ = graphdraw.layout(w)
+    kinds = sorted(n.kind for n in nodes.values() if n.kind != "dummy")
+    assert kinds.count("operator") == 4 and kinds.count("input") == 4 and kinds.count("variable") == 4
+    texts = {n.text for n in nodes.values()}
+    assert {"+", "×"} <= texts
+    assert "z\nvalue 3\ngrad 13" in texts and "w\nvalue 39\ngrad 1" in texts
+
+
+def test_transformation_maps_match_linear():  # the figure shows the map it claims
+    for kind, M in (("scaling", linear.scaling(1.5)), ("shear", linear.shear(0.8))):
+        e = widgets.transformation_explorer(kind)
+        after = [p for p in e.fig.axes[0].patches if p.get_label() == "after"][0].get_xy()[:-1]
+        np.testing.assert_allclose(after, linear.letter_f()[:-1] @ M.T, atol=1e-12)
