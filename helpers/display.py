@@ -16,12 +16,21 @@ def source_line(fn, marker):
 
 
 def forward_table(net):
-    """The last forward pass of ``net`` as a text table: layer, operation, input and output shapes."""
+    """The last forward pass of ``net`` as a text table: layer, operation, input and output shapes.
+
+    Named as the homework names them: x, z1, z2, ..., y_hat.
+    """
+
+    def z(k):
+        return "x" if k == 0 else ("y_hat" if k == 2 * net.n_layers else f"z{k}")
+
     rows = [("layer", "operation", "input", "output")]
     for l, act in enumerate(net.activations, start=1):
         z_in, z_pre, z_out = net.layer_output(l - 1), net.pre_activation(l), net.layer_output(l)
-        rows.append((f"{2 * l - 1}. Linear{l}", f"z{2 * l - 1} = z{2 * l - 2} W{l}^T + b{l}", z_in.shape, z_pre.shape))
-        rows.append((f"{2 * l}. {act}", f"z{2 * l} = {act}(z{2 * l - 1})", z_pre.shape, z_out.shape))
+        rows.append(
+            (f"{2 * l - 1}. Linear{l}", f"{z(2 * l - 1)} = {z(2 * l - 2)} W{l}^T + b{l}", z_in.shape, z_pre.shape)
+        )
+        rows.append((f"{2 * l}. {act}", f"{z(2 * l)} = {act}({z(2 * l - 1)})", z_pre.shape, z_out.shape))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 

@@ -130,6 +130,12 @@ def network_gradients(net, x, y, loss):
     return {**{k: v.copy() for k, v in net.grads.items()}, "dJdx": dJ_dx}
 
 
+def gradient_norm(net, x, y, loss):
+    """||grad_theta J||: the norm of the gradient of J with respect to all of the network's parameters."""
+    grads = network_gradients(net, x, y, loss)
+    return float(np.sqrt(sum(np.sum(g**2) for name, g in grads.items() if name != "dJdx")))
+
+
 def numerical_network_gradients(net, x, y, loss, h=1e-3, order=4):
     """The same dict as :func:`network_gradients`, by finite differences of J.
 

@@ -2,7 +2,8 @@
 
 Gradients follow PyTorch: a node used twice receives both contributions within one backward pass
 (``+=``), leaves keep adding across passes until :func:`zero_grad`, and a second ``backward()``
-through the same graph is refused unless the first was called with ``retain_graph=True``.
+through a * node is refused unless the first was called with ``retain_graph=True`` (PyTorch frees
+the inputs a product saved for its backward; a sum saves nothing, so a graph of sums runs again).
 Unlike PyTorch, every node keeps its gradient of the last pass (PyTorch keeps ``.grad`` on leaves
 only), so that a drawing can show it. The graph is walked iteratively: depth is limited by memory,
 not by Python's recursion limit.
@@ -76,7 +77,7 @@ class Value:
     def backward(self, retain_graph=False):
         """d self / d node for every node of the graph: intermediates hold this pass's, leaves add up.
 
-        As in PyTorch, a second call through the same graph raises unless the previous call passed
+        As in PyTorch, a second call through a * node raises unless the previous call passed
         ``retain_graph=True``.
         """
         order = topological_order(self)
@@ -91,7 +92,7 @@ class Value:
         self.grad = 1.0 if self.children else self.grad + 1.0
         for node in reversed(order):
             node._backward()
-            if node.children:
+            if node.op == "*":  # what a product saved for its backward is released, as PyTorch does
                 node._freed = not retain_graph
 
     def __repr__(self):

@@ -56,9 +56,14 @@ def is_orthogonal(M, tol=1e-12):
 
 
 def letter_f():
-    """The outline of the letter F, shape (11, 2): asymmetric, so a reflection's flip is visible."""
-    return np.array([[0, 0], [0, 2], [1.2, 2], [1.2, 1.6], [0.4, 1.6], [0.4, 1.2], [1, 1.2], [1, 0.8],
-                     [0.4, 0.8], [0.4, 0], [0, 0]], dtype=np.float64) * 0.5  # fmt: skip
+    """The outline of the letter F, shape (11, 2): asymmetric, so a reflection's flip is visible.
+
+    It stands left of the origin, above the lines through 0 at angles 0 to 60 degrees, so a mirror
+    image across them does not cover it.
+    """
+    outline = np.array([[0, 0], [0, 2], [1.2, 2], [1.2, 1.6], [0.4, 1.6], [0.4, 1.2], [1, 1.2], [1, 0.8],
+                        [0.4, 0.8], [0.4, 0], [0, 0]], dtype=np.float64)  # fmt: skip
+    return 0.75 * outline + np.array([-1.9, 0.3])
 
 
 def collapse(parameters):

@@ -144,7 +144,7 @@ def draw_softmax(ax, z, temperature):
     ax.bar(k + 0.2, q, width=0.4, label="argmax (one-hot)", color="0.7")
     ax.set(ylim=(0, 1.4), yticks=np.linspace(0, 1, 6), ylabel="probability")
     if len(z) <= 12:
-        ax.set(xticks=k, xticklabels=[f"{v:.3g}" for v in z], xlabel="logit z")
+        ax.set(xticks=k, xticklabels=[f"$z_{{{i + 1}}}$={v:.3g}" for i, v in enumerate(z)], xlabel="logit $z_i$")
     else:  # too many to label each: index ticks, as many as fit
         ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
         ax.set(xlim=(-0.7, len(z) - 0.3), xlabel="index of the logit")
@@ -202,34 +202,38 @@ def draw_derivatives(axes, negative_slope, beta):
 
 
 def draw_transformation(ax, M, title, mirror_angle=None, shape=None):
-    """A grid and a shape before (grey) and after (orange) the 2x2 map M; a reflection's mirror axis dashed."""
+    """A grid and a shape before (grey, dashed outline) and after (orange) the 2x2 map M; a reflection's mirror
+    axis dashed. shape: (k, 2) polygon, by default the letter F of :func:`helpers.linear.letter_f`."""
     from helpers.linear import letter_f
 
     shape = letter_f() if shape is None else shape
     ax.clear()
-    for g in np.linspace(-2, 2, 9):
-        for line in (np.array([[g, -2], [g, 2]]), np.array([[-2, g], [2, g]])):
-            ax.plot(*line.T, color="0.88", lw=0.8)
-            ax.plot(*(line @ M.T).T, color="tab:blue", lw=0.6, alpha=0.5)
+    for i, g in enumerate(np.linspace(-2, 2, 9)):
+        for j, line in enumerate((np.array([[g, -2], [g, 2]]), np.array([[-2, g], [2, g]]))):
+            first = i == 0 and j == 0
+            ax.plot(*line.T, color="0.85", lw=0.8, label="grid before" if first else None)
+            ax.plot(*(line @ M.T).T, color="tab:blue", lw=0.6, alpha=0.5, label="grid after" if first else None)
     if mirror_angle is not None:
         u = 3 * np.array([np.cos(mirror_angle), np.sin(mirror_angle)])
         ax.plot([-u[0], u[0]], [-u[1], u[1]], "k--", lw=1, label="mirror axis")
-    ax.fill(*shape.T, color="0.6", alpha=0.6, label="before")
     ax.fill(*(shape @ M.T).T, color="tab:orange", alpha=0.8, label="after")
+    ax.fill(*shape.T, facecolor="none", edgecolor="0.3", lw=1.2, ls="--", label="before")
     ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", title=title, xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, borderaxespad=0)
 
 
 def hidden_space(x, labels, hidden, w, c, titles):
-    """The rings in the input plane, and their images under one tanh layer in 3-D with the plane w.h + c = 0.
+    """Three panels: the rings in the input plane; their images under one tanh layer in 3-D with the plane
+    w.h + c = 0; and each point's signed distance to that plane, by class.
 
     x: (n, 2), labels: (n, 1) in {0, 1}, hidden: (n, 3) = tanh(x W1^T + b1), w: (3,), c: float.
     """
-    fig = Figure(figsize=(9.4, 4.4), dpi=90, layout="constrained")
-    ax_in = fig.add_subplot(1, 2, 1)
+    fig = Figure(figsize=(12.6, 4.2), dpi=90, layout="constrained")
+    fig.get_layout_engine().set(wspace=0.1)  # room for the 3-D panel's labels, which the layout does not see
+    ax_in = fig.add_subplot(1, 3, 1)
     classes(ax_in, x, labels, title=titles[0])
     ax_in.legend(loc="upper right", fontsize=8)
-    ax_h = fig.add_subplot(1, 2, 2, projection="3d")
+    ax_h = fig.add_subplot(1, 3, 2, projection="3d")
     y = np.ravel(labels)
     for label, colour in ((0, "tab:blue"), (1, "tab:orange")):
         ax_h.scatter(*hidden[y == label].T, s=8, c=colour)
@@ -247,4 +251,12 @@ def hidden_space(x, labels, hidden, w, c, titles):
     ax_h.set_zlabel("$h_3$", labelpad=0)
     ax_h.tick_params(labelsize=8, pad=0)
     ax_h.set_title(titles[1], fontsize=10)
+    ax_d = fig.add_subplot(1, 3, 3)
+    distance = (hidden @ w + c) / np.linalg.norm(w)
+    bins = np.linspace(distance.min(), distance.max(), 31)
+    for label, colour in ((0, "tab:blue"), (1, "tab:orange")):
+        ax_d.hist(distance[y == label], bins=bins, color=colour, alpha=0.8, label=f"class {label}")
+    ax_d.axvline(0, color="0.2", ls="--", lw=1)
+    ax_d.set(xlabel="signed distance to the plane", ylabel="points", title=titles[2])
+    ax_d.legend(loc="upper center", fontsize=8)
     return fig

@@ -120,7 +120,7 @@ def _nb07():
     net.forward(x)
     figs["07 hidden space"] = plotting.hidden_space(
         x, labels, net.layer_output(1), net.parameters["W2"][0], net.parameters["b2"][0],
-        ("input space: no line separates the rings", "after tanh(W1 x + b1): a plane separates them"),
+        ("input space", "after tanh(W1 x + b1): a plane separates them", "distance to the plane, by class"),
     )  # fmt: skip
     return figs
 

@@ -11,6 +11,8 @@ from helpers.gradcheck import (
     GradCheck,
     Report,
     compare,
+    gradient_norm,
+    network_gradients,
     norm_rel_error,
     numerical_gradient,
     numerical_network_gradients,
@@ -219,3 +221,13 @@ def test_network_parameters_and_cache_are_restored_when_the_loss_raises():
         numerical_network_gradients(net, x, y, loss)
     assert all(net.parameters[k].tobytes() == v.tobytes() for k, v in params.items())
     assert net.cache is cache
+
+
+def test_gradient_norm_is_the_norm_of_every_parameter_gradient():
+    from helpers import MLP, losses
+
+    net = MLP(2, 3, "tanh", 3, 1, "identity", seed=0)
+    x, y = np.random.default_rng(0).standard_normal((4, 2)), np.zeros((4, 1))
+    grads = network_gradients(net, x, y, losses.mse)
+    expected = np.linalg.norm(np.concatenate([grads[k].ravel() for k in ("dJdW1", "dJdb1", "dJdW2", "dJdb2")]))
+    assert gradient_norm(net, x, y, losses.mse) == pytest.approx(expected, rel=1e-14)

@@ -117,3 +117,15 @@ def test_the_topological_order_puts_every_node_after_its_inputs():
     position = {id(node): i for i, node in enumerate(order)}
     assert len(position) == len(order) and order[-1] is w
     assert all(position[id(c)] < position[id(node)] for node in order for c in node.children)
+
+
+def test_a_graph_of_sums_runs_backward_again_as_in_pytorch():
+    x, y = Value(1.0), Value(2.0)
+    w = x + y + x
+    w.backward()
+    w.backward()  # nothing was saved for a sum's backward, so nothing was freed
+    assert (x.grad, y.grad) == (4.0, 2.0)
+    v = x * y + x
+    v.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        v.backward()

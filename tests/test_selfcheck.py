@@ -479,3 +479,43 @@ GRAPH = {
 @pytest.mark.parametrize("case", list(GRAPH))
 def test_homework_graph_check(case):
     _check(selfcheck.check_homework_graph, *GRAPH[case])
+
+
+# Reasonable alternative forms of a right answer are accepted; reasonable wrong ones are named.
+def test_vectors_may_come_as_rows_or_columns():
+    assert selfcheck.check_bce_output_gradient(lambda yh, y: ((yh - y) / y.size)[None, :]).ok
+    assert selfcheck.check_forward(lambda x, W1, b1, W2, b2: (W2 @ (5 * np.maximum(W1 @ x + b1, 0)) + b2)[:, None]).ok
+
+    def columns(*args):
+        return {k: (v[:, None] if v.ndim == 1 else v) for k, v in _regression_backward()(*args).items()}
+
+    assert selfcheck.check_regression_backward(columns).ok
+    # ...but not where the shape is the point: dl/dy_hat of 1.2(d) is a row
+    assert "row" in selfcheck.check_jacobians(_jacobians(column=1)).message
+
+
+def test_sympy_numbers_and_lists_are_numbers():
+    import sympy as sp
+
+    right = _graph_answers()
+    assert selfcheck.check_homework_graph(lambda *a: {k: sp.Float(v) for k, v in right(*a).items()}).ok
+    assert selfcheck.check_collapse(lambda W1, b1, W2, b2: [W2 @ W1, W2 @ b1 + b2]).ok
+
+
+def test_softmax_with_the_batch_maximum_is_named():
+    def batch_max(z, t):
+        e = np.exp((z - z.max()) / t)
+        return e / e.sum(axis=-1, keepdims=True)
+
+    assert "each row's own maximum" in selfcheck.check_softmax(batch_max).message
+
+
+def test_tanh_logistic_gradient_needs_both_labels():
+    assert (
+        "right for y = -1 only"
+        in selfcheck.check_tanh_logistic_gradient(lambda w, b, x, y: (1 + np.tanh(b + w @ x)) * x).message
+    )
+    assert (
+        "right for y = +1 only"
+        in selfcheck.check_tanh_logistic_gradient(lambda w, b, x, y: -(1 - np.tanh(b + w @ x)) * x).message
+    )

@@ -87,6 +87,11 @@ def as_numbers(answer, name):
         arr = np.asarray(answer)
     except Exception:  # noqa: BLE001 -- ragged lists and the like
         raise NotYet(f"{name} should be an array of numbers, got {type(answer).__name__}") from None
+    if arr.dtype.kind == "O":  # numbers numpy keeps as objects, such as sympy's Float: read them as floats
+        try:
+            arr = np.array(answer, dtype=np.float64)
+        except (TypeError, ValueError):
+            pass
     if arr.dtype.kind == "c":
         raise NotYet(f"{name} has complex numbers; the answer is real (did a square root or a log go negative?)")
     if arr.dtype.kind not in "biuf":
@@ -120,6 +125,8 @@ def _compare(name, answer, expected, mistakes, rtol, transposed_message, shape_m
         return stop.verdict
     expected = np.asarray(expected, dtype=np.float64)
     close = functools.partial(np.allclose, rtol=rtol, atol=1e-12)
+    if expected.ndim == 1 and answer.ndim == 2 and 1 in answer.shape and answer.size == expected.size:
+        answer = answer.ravel()  # a vector as a row or a column: the homework writes vectors as columns
     if answer.shape != expected.shape and answer.shape in (shape_messages or {}):
         return Verdict(False, f"{name} has shape {answer.shape}: {shape_messages[answer.shape]}")
     if answer.shape != expected.shape:

@@ -32,7 +32,7 @@ def check_collapse(fn):
     W1, W2 = rng.standard_normal((2, 2, 2))
     b1, b2 = rng.standard_normal((2, 2))
     answer = call(fn, "collapse", W1.copy(), b1.copy(), W2.copy(), b2.copy())
-    if not (isinstance(answer, tuple) and len(answer) == 2):
+    if not (isinstance(answer, (tuple, list)) and len(answer) == 2):
         raise NotYet(f"collapse must return a pair (W, b), got {type(answer).__name__}")
     W, b = answer
     verdict = diagnose(

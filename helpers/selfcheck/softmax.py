@@ -17,12 +17,16 @@ def check_softmax(fn):
         answer = call(fn, "my_softmax", z.copy(), t)
         e = np.exp(z - z.max(axis=0))
     try:
-        bad = not np.all(np.isfinite(np.asarray(answer, dtype=np.float64)))
+        finite = np.isfinite(np.asarray(answer, dtype=np.float64))
     except (TypeError, ValueError):
-        bad = False  # not numbers at all: diagnose says what it is
-    if bad and np.asarray(answer).shape == z.shape:
-        return Verdict(False, "softmax gives NaN or inf for the logits [1000, 1001, 1002]: e^1000 overflows; "
-                              "subtract each row's maximum before exponentiating")  # fmt: skip
+        finite = None  # not numbers at all: diagnose says what it is
+    if finite is not None and finite.shape == z.shape and not finite.all():
+        if not finite[1].all():
+            return Verdict(False, "softmax gives NaN or inf for the logits [1000, 1001, 1002]: e^1000 overflows; "
+                                  "subtract each row's maximum before exponentiating")  # fmt: skip
+        return Verdict(False, "softmax gives NaN for the row [1, 2, 0.5]: subtracting the maximum of the whole "
+                              "batch (1002) makes every e^(z - 1002) of that row underflow to 0, and 0/0 is NaN; "
+                              "subtract each row's own maximum")  # fmt: skip
     mistakes = [
         (softmax(z * t), "multiplied by T: softmax(z / T) divides the logits by the temperature"),
         (softmax(z), "the temperature is missing: divide the logits by T"),
