@@ -34,6 +34,10 @@ SWEEPS = {
         lambda: widgets.transformation_explorer("free"),
         {name: np.linspace(-2, 2, 15) for name in "abcd"},
     ),
+    "computational graph (08)": (
+        lambda: widgets.graph_explorer("(x + y) * (z * o) + z", "x=1, y=2, z=3, o=4"),
+        {"values": [f"x={v:g}, y=2, z=3, o=4" for v in np.linspace(-2, 2, 15)]},
+    ),
 }
 
 
@@ -46,7 +50,8 @@ def main():
             update, total = [], []
             for value in sweep:
                 t0 = time.perf_counter()
-                explorer.controls[name].value = float(value)  # runs the update through the observer
+                # setting the value runs the update through the observer
+                explorer.controls[name].value = value if isinstance(value, str) else float(value)
                 t1 = time.perf_counter()
                 explorer.fig.savefig(io.BytesIO(), format="png", dpi=explorer.fig.dpi)
                 t2 = time.perf_counter()

@@ -3,8 +3,9 @@
 The `jupyter lab ...` part of the first ```bash block of README.md is run verbatim, with this
 environment's jupyter (no new virtual environment), in the repository root, with HOME and the
 Jupyter directories in a fresh temporary directory. The test reads the URL the server prints, asks
-it for /api/status, and terminates it by its PID. Run as root (as in CI), it also runs the command
-as the unprivileged user nobody, with a HOME of its own.
+it for /api/status, and terminates it by its PID. Run as root (as in CI), it also runs the whole
+command, venv and install included, as the unprivileged user nobody with the system's python3 in a
+copy of the working tree, as a normal user on a fresh machine would.
 
 Opening a browser is controlled through the environment (BROWSER=true, a browser that does nothing),
 never by changing the command.
@@ -72,8 +73,8 @@ def _lines(stream, out: queue.Queue):
     out.put(None)
 
 
-def _wait_for_url(proc, lines: queue.Queue, seen: list):
-    deadline = time.monotonic() + START_TIMEOUT
+def _wait_for_url(proc, lines: queue.Queue, seen: list, timeout=START_TIMEOUT):
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             line = lines.get(timeout=1)
@@ -89,24 +90,25 @@ def _wait_for_url(proc, lines: queue.Queue, seen: list):
     raise AssertionError(f"jupyter printed no URL (exit code {proc.poll()}); its output ended with:\n{output}")
 
 
-def serve_and_ask_status(argv: list, home: Path, prefix: list = ()) -> dict:
-    """Start ``prefix + argv`` in the repository root, GET /api/status from the URL it prints, terminate it."""
+def serve_and_ask_status(argv: list, home: Path, prefix: list = (), cwd=ROOT, env=None, timeout=START_TIMEOUT) -> dict:
+    """Start ``prefix + argv`` in ``cwd``, GET /api/status from the URL it prints, then stop its process group."""
     proc = subprocess.Popen(
-        [*prefix, *argv], cwd=ROOT, env=_env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+        [*prefix, *argv], cwd=cwd, env=env or _env(home), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )  # fmt: skip
     lines, seen = queue.Queue(), []
     threading.Thread(target=_lines, args=(proc.stdout, lines), daemon=True).start()
     try:
-        match = _wait_for_url(proc, lines, seen)
+        match = _wait_for_url(proc, lines, seen, timeout)
         _, port, token = match.groups()
         return _status(port, token)
     finally:
         if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGTERM)
+            os.killpg(proc.pid, signal.SIGTERM)  # the whole group: a shell's children too
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.kill(proc.pid, signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
 
 
@@ -145,32 +147,56 @@ def test_its_jupyter_lab_part_serves_as_the_current_user(lab_argv, tmp_path):
     assert "started" in status
 
 
-def _unprivileged_user():
-    if os.geteuid() != 0:
-        pytest.skip("not root: the run as the current user above is the unprivileged run")
-    if shutil.which("setpriv") is None:
-        pytest.skip("setpriv (util-linux) is not installed, so the command cannot be run as another user")
-    user = pwd.getpwnam("nobody")
-    prefix = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--"]
-    # Through a shell, as jupyter itself starts jupyter-lab: setpriv's own exec may still pass where the
-    # user's later ones fail (an interpreter under /root, mode 700, as pyenv installs it for root).
-    probe = subprocess.run(
-        [*prefix, "sh", "-c", 'exec "$0" -c "import jupyterlab"', sys.executable], capture_output=True, cwd="/"
-    )
-    if probe.returncode != 0:
-        pytest.skip(
-            f"this environment's python ({Path(sys.executable).resolve()}) cannot be run by the user nobody: "
-            f"{probe.stderr.decode(errors='replace').strip()[-200:]}"
+SYSTEM_PYTHON = "/usr/bin/python3"
+INSTALL_TIMEOUT = 900  # a fresh install of requirements.txt from the package registry, then the server start
+
+
+def _copy_of_the_working_tree(dest: Path):
+    """Tracked and untracked-but-not-ignored files, as .ci/run copies them."""
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
         )
-    return user, prefix
+        .stdout.decode()
+        .split("\0")
+    )
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
 
 
-def test_its_jupyter_lab_part_serves_as_an_unprivileged_user(lab_argv):
-    user, prefix = _unprivileged_user()
-    home = Path(tempfile.mkdtemp(prefix="readme-nobody-"))  # under /tmp, reachable by nobody (tmp_path is not)
+def test_the_whole_first_command_works_for_an_unprivileged_user_on_a_fresh_python():
+    """The README's promise for a normal user on a machine with only Python 3: the whole first command,
+    run as the user nobody with the system's python3, creates the venv, installs, and serves."""
+    if os.geteuid() != 0:
+        pytest.skip("not root: cannot switch to an unprivileged user")
+    if shutil.which("setpriv") is None or not os.access(SYSTEM_PYTHON, os.X_OK):
+        pytest.skip("needs setpriv and the system's python3 (Debian's python3 and python3-venv)")
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import venv, ensurepip"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("the system python has no venv/ensurepip module (Debian: apt-get install python3-venv)")
+    user = pwd.getpwnam("nobody")
+    work = Path(tempfile.mkdtemp(prefix="readme-fresh-"))
     try:
-        os.chown(home, user.pw_uid, user.pw_gid)
-        status = serve_and_ask_status(lab_argv, home, prefix)
+        repo, home = work / "repo", work / "home"
+        repo.mkdir()
+        home.mkdir()
+        _copy_of_the_working_tree(repo)
+        for path in [work, *work.rglob("*")]:
+            os.chown(path, user.pw_uid, user.pw_gid)
+        env = _env(home)
+        env["PATH"] = os.pathsep.join(["/usr/local/bin", "/usr/bin", "/bin"])  # python3 is the system's
+        env.pop("VIRTUAL_ENV", None)
+        if Path("/usr/local/bin/python3").exists():
+            env["PATH"] = os.pathsep.join(["/usr/bin", "/bin"])
+        prefix = ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups", "--"]
+        status = serve_and_ask_status(["sh", "-c", readme_command()], home, prefix, cwd=repo, env=env,
+                                      timeout=INSTALL_TIMEOUT)  # fmt: skip
         assert "started" in status
     finally:
-        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
