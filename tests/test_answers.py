@@ -43,11 +43,19 @@ def test_answers_use_only_the_permitted_variables():
                 assert r"z_3 = W^{(2)} \tanh\big(W^{(1)}x + b^{(1)}\big) + b^{(2)}" in formula, row.formula
 
 
-def test_a_wrong_formula_would_be_caught():
-    rows, _ = answers.check("1.3(b)", np.array([0.3, -0.2, 0.9]), np.array([1.0, 0.0]))
-    from helpers.gradcheck import rel_error
+def test_a_wrong_formula_is_caught(monkeypatch):
+    right = answers.answers
 
-    assert rel_error(rows[5].value, 2 * rows[5].value) > 0.1  # the comparison has teeth
+    def missing_transpose(*args):
+        rows = right(*args)
+        rows[4].value = rows[4].value.T.copy()  # dl/dW2 laid out like W2: with h = K = 2 only the values tell
+        rows[7].value = 2 * rows[7].value  # dl/db1 off by a factor 2
+        return rows
+
+    monkeypatch.setattr(answers, "answers", missing_transpose)
+    _, report = answers.check("1.2", np.array([0.3, -0.2, 0.9]), np.array([1.0, 0.0]), hidden=2)
+    failed = {row.name for _, rows in report.groups for row in rows if not row.ok}
+    assert failed == {"dl/dW2", "dl/db1"}, str(report)
 
 
 def test_answers_table_shows_each_formula_with_its_shape():
