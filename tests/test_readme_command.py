@@ -152,22 +152,10 @@ INSTALL_TIMEOUT = 900  # a fresh install of requirements.txt from the package re
 
 
 def _copy_of_the_working_tree(dest: Path):
-    """Tracked and untracked-but-not-ignored files, as .ci/run copies them."""
-    listed = (
-        subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=ROOT,
-            capture_output=True,
-            check=True,
-        )
-        .stdout.decode()
-        .split("\0")
-    )
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
+    """The project's files, without the environment, caches and build output (CI's copy is no git repository)."""
+    ignore = shutil.ignore_patterns(".git", ".venv", "__pycache__", "*.egg-info", ".ruff_cache", ".hypothesis",
+                                    "build", "site", ".ipynb_checkpoints")  # fmt: skip
+    shutil.copytree(ROOT, dest, ignore=ignore, dirs_exist_ok=True)
 
 
 def test_the_whole_first_command_works_for_an_unprivileged_user_on_a_fresh_python():
