@@ -147,6 +147,19 @@ def homework_graph(x, y, z, o):
     return nodes["w"], nodes
 
 
+def reuse_example(x=2.0, y=-3.0, z=4.0):
+    """Notebook 8's own example, where x feeds one node twice: a = x y + z, b = a (x + x), w = a b + b.
+
+    Returns (w, (x, y, z)); a, b and w carry their names.
+    """
+    x, y, z = Value(x, label="x"), Value(y, label="y"), Value(z, label="z")
+    a = x * y + z
+    b = a * (x + x)
+    w = a * b + b
+    a.label, b.label, w.label = "a", "b", "w"
+    return w, (x, y, z)
+
+
 _ALLOWED = (ast.Expression, ast.BinOp, ast.Add, ast.Mult, ast.Name, ast.Constant, ast.Load)
 MAX_EXPRESSION = 200
 

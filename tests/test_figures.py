@@ -10,7 +10,7 @@ from helpers import MLP, graphdraw, linear, losses, plotting, widgets
 from helpers.activations import d_sigmoid, sigmoid
 from helpers.data import circles, regression
 from helpers.depth import deep_stack, layer_gradient_norms
-from helpers.graph import Value, build, homework_graph
+from helpers.graph import build, homework_graph, reuse_example
 from helpers.jacobians import mlp_jacobians
 from helpers.training import train
 
@@ -125,18 +125,9 @@ def _nb07():
     return figs
 
 
-def _our_graph():
-    x, y, z = Value(2.0, label="x"), Value(-3.0, label="y"), Value(4.0, label="z")
-    a = x * y + z
-    b = a * (x + x)
-    w = a * b + b
-    a.label, b.label, w.label = "a", "b", "w"
-    return w
-
-
 def _graphs():
     w, _ = homework_graph(1.0, 2.0, 3.0, 4.0)
-    graphs = {"homework": w, "ours": _our_graph()}
+    graphs = {"homework": w, "ours": reuse_example()[0]}
     for text in ("x*y + z", "(x + y) * (z * o) + z", "x*x*x + 3*y", "x + x + x*y*z", "(a+b)*(c+d)*(a+c) + b*d", "x"):
         root, _ = build(text, dict.fromkeys("abcdoxyz", 1.5))
         graphs[text] = root

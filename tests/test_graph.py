@@ -3,14 +3,11 @@
 import pytest
 import sympy as sp
 
-from helpers.graph import Value, build, check_expression, variables, zero_grad
+from helpers.graph import Value, build, check_expression, reuse_example, variables, zero_grad
 
 
 def worked_example(x=2.0, y=-3.0, z=4.0):
-    x, y, z = Value(x, label="x"), Value(y, label="y"), Value(z, label="z")
-    a = x * y + z
-    b = a * (x + x)
-    return a * b + b, (x, y, z)
+    return reuse_example(x, y, z)
 
 
 def test_worked_example_matches_sympy():
