@@ -49,7 +49,11 @@ def _d_relu(z):
 
 
 def _leaky_relu(z, negative_slope=0.01):
-    return np.where(z > 0, z, negative_slope * z)
+    out = z.copy()  # z where z > 0; negative_slope * z only where it is used (it may overflow elsewhere)
+    rest = ~(z > 0)  # z <= 0 and NaN
+    with np.errstate(over="ignore"):  # a slope > 1 sends -1e308 to -inf, as IEEE arithmetic (and PyTorch) round it
+        out[rest] = negative_slope * z[rest]
+    return out
 
 
 def _d_leaky_relu(z, negative_slope=0.01):

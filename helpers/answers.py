@@ -15,6 +15,7 @@ from functools import partial
 import numpy as np
 
 from helpers import losses
+from helpers._validate import as_array, one_of, shape_is
 from helpers.activations import get_activation
 from helpers.gradcheck import GradCheck, Report, network_gradients, rel_error
 from helpers.homework import MLP
@@ -75,7 +76,15 @@ def answers(problem, x, y, W1, b1, W2, b2):
 
     x: (n,), y: (K,), W1: (h, n), b1: (h,), W2: (K, h), b2: (K,).
     """
-    p = PROBLEMS[problem]
+    p = PROBLEMS[_problem(problem)]
+    W1 = as_array(W1, "W1", ndim=2)
+    h, n = W1.shape
+    x = _shaped(x, "x", (n,), f"n = {n}, the columns of W1")
+    b1 = _shaped(b1, "b1", (h,), f"h = {h}, the rows of W1")
+    W2 = _shaped(W2, "W2", (None, h), f"h = {h}, the rows of W1")
+    K = W2.shape[0]
+    y = _shaped(y, "y", (K,), f"K = {K}, the rows of W2")
+    b2 = _shaped(b2, "b2", (K,), f"K = {K}, the rows of W2")
     f, g = p.activations()
     hidden = f(W1 @ x + b1)  # f(W1 x + b1): z2, written in the permitted variables
     y_hat = g(W2 @ hidden + b2)  # g(W2 f(W1 x + b1) + b2)
@@ -106,6 +115,21 @@ def answers(problem, x, y, W1, b1, W2, b2):
     ]
 
 
+def _problem(problem):
+    """``problem`` if it is a key of :data:`PROBLEMS`, else a ValueError listing them."""
+    return one_of(problem, tuple(PROBLEMS), "problem")
+
+
+def _shaped(value, name, shape, why):
+    """``value`` as a float64 array of ``shape`` (None: any size), else an error naming ``name`` and ``why``."""
+    arr = as_array(value, name, ndim=len(shape))
+    try:
+        shape_is(arr, shape, name)
+    except ValueError as exc:
+        raise ValueError(f"{exc} ({why})") from None
+    return arr
+
+
 GRADIENTS = (("dl/dW2", "dJdW2"), ("dl/db2", "dJdb2"), ("dl/dW1", "dJdW1"), ("dl/db1", "dJdb1"))
 
 
@@ -125,8 +149,11 @@ def check(problem, x, y, seed=0, hidden=4, tol=1e-12):
     from helpers import symbolic
     from helpers.jacobians import mlp_jacobians
 
-    p = PROBLEMS[problem]
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    p = PROBLEMS[_problem(problem)]
+    x, y = as_array(x, "x", ndim=1), as_array(y, "y", ndim=1)
+    for arr, name, size in ((x, "x", "n"), (y, "y", "K")):
+        if arr.size == 0:
+            raise ValueError(f"{name} must hold at least one entry ({size} >= 1), got shape {arr.shape}")
     net = p.net(x.size, hidden, y.size, seed=seed)
     rows = answers(problem, x, y, *(net.parameters[k] for k in ("W1", "b1", "W2", "b2")))
     jac = mlp_jacobians(net, x, y, p.loss_fn())

@@ -11,7 +11,7 @@ import numpy as np
 from helpers import losses
 from helpers._validate import integer, positive
 from helpers.gradcheck import network_gradients
-from helpers.network import Network
+from helpers.network import Network, check_network
 
 USUAL_INIT = {"relu": "he", "leaky_relu": "he"}  # the rest: LeCun's std sqrt(1/n_in)
 
@@ -39,6 +39,7 @@ def layer_gradient_norms(net, x, y, loss=losses.bce):
 
 def mean_slopes(net, x):
     """Mean of f_l'(z_{2l-1}) over samples and units, per hidden layer: the average factor backprop multiplies by."""
+    check_network(net)
     net.forward(x)
     return np.array([slope.mean() for slope in net.activation_slopes()[:-1]])
 

@@ -6,6 +6,8 @@ import inspect
 
 import numpy as np
 
+from helpers._validate import short
+
 
 def source_line(fn, marker):
     """The first line of ``fn``'s source that contains ``marker``, stripped (raises if none does)."""
@@ -36,8 +38,20 @@ def forward_table(net):
 
 
 def markdown_table(header, rows):
-    """A Markdown table (a string) from a header tuple and row tuples; cells are converted with str."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    """A Markdown table (a string) from a header tuple and row tuples; cells (header's too) are converted with str."""
+    if not isinstance(header, (tuple, list)):
+        raise TypeError(f"header must be a tuple or list of cells, got {type(header).__name__} {short(header, 30)}")
+    if not header:
+        raise ValueError(f"header must hold at least one cell, got {short(header, 30)}")
+    if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise TypeError(f"rows must be a list of tuples of cells, got {type(rows).__name__} {short(rows, 30)}")
+    rows = list(rows)
+    for i, row in enumerate(rows):
+        if not isinstance(row, (tuple, list)):
+            raise TypeError(f"rows[{i}] must be a tuple or list of cells, got {type(row).__name__} {short(row, 30)}")
+        if len(row) != len(header):
+            raise ValueError(f"rows[{i}] must have {len(header)} cells, as many as the header, got {len(row)}")
+    lines = ["| " + " | ".join(str(c) for c in header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 

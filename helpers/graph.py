@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import math
 import numbers
+import unicodedata
 
 from helpers._validate import integer, real, short, text
 
@@ -195,18 +196,34 @@ def build(expression, values):
 
     Returns (root, leaves): the output node and {name: Value}. Each name gets one leaf, however
     often it appears, so its gradient collects every use.
+
+    Names are matched as Python reads them, after NFKC normalisation ('𝐱' and 'x' are one name): a
+    leaf is keyed and labelled by the name as ``values`` spells it, and two names of ``values`` that
+    normalise to one are refused.
     """
     tree = check_expression(expression)
     if not isinstance(values, dict):
         raise TypeError(f"values must be a dict {{name: number}}, got {type(values).__name__}")
+    spelled = {}  # the NFKC form of each name -> the name as values spells it
+    for name in values:
+        if not isinstance(name, str):
+            raise TypeError(f"values must be a dict {{name: number}} with text names, got the key {short(name, 30)}")
+        key = unicodedata.normalize("NFKC", name)
+        if key in spelled:
+            raise ValueError(
+                f"values must give each name once; {short(spelled[key], 20)} and {short(name, 20)} are the same "
+                f"name {short(key, 20)} to Python (NFKC normalisation)"
+            )
+        spelled[key] = name
     leaves = {}
 
-    def leaf(name):
-        if name not in values:
+    def leaf(name):  # name: as Python's parser normalised it
+        if name not in spelled:
             raise ValueError(f"expression uses {name!r}, which has no value; values given for {sorted(values)}")
-        if name not in leaves:
-            leaves[name] = Value(real(values[name], f"the value of {name}"), label=name)
-        return leaves[name]
+        given = spelled[name]
+        if given not in leaves:
+            leaves[given] = Value(real(values[given], f"the value of {given}"), label=given)
+        return leaves[given]
 
     built = {}  # id(ast node) -> Value, filled in post-order without recursion
     for node in _post_order(tree.body):

@@ -15,6 +15,7 @@ import numpy as np
 from helpers._validate import as_array, shape_is
 from helpers.layers import linear_forward
 from helpers.losses import evaluate
+from helpers.network import check_network
 
 
 def mlp_jacobians(net, x, y, loss):
@@ -28,6 +29,7 @@ def mlp_jacobians(net, x, y, loss):
       dl_dy_hat (1, K); the chain dl_dz3 (1, K), dl_dz2 (1, h), dl_dz1 (1, h), dl_dx (1, n);
       dl_dW2 = z2 dl_dz3 (h, K), dl_db2 = dl_dz3 (1, K), dl_dW1 = x dl_dz1 (n, h), dl_db1 = dl_dz1 (1, h).
     """
+    check_network(net)
     if net.n_layers != 2:
         raise ValueError(f"net must have 2 layers (Linear, f, Linear, g), got {net.n_layers}")
     x = as_array(x, "x", ndim=1)

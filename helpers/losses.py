@@ -69,7 +69,12 @@ def _reduce(per_element, grad, reduction):
         return per_element, grad
     if reduction == "mean":
         n = per_element.size
-        return float(np.sum(per_element) / n), grad / n
+        with np.errstate(over="ignore"):  # checked below: a sum of finite terms may overflow where the mean does not
+            total = np.sum(per_element)
+        if np.isfinite(total) or not np.all(np.isfinite(per_element)):
+            return float(total / n), grad / n
+        scale = float(np.max(np.abs(per_element)))  # |mean| <= scale: add the terms / scale, so nothing overflows
+        return float(np.sum(per_element / scale) / n * scale), grad / n
     return float(np.sum(per_element)), grad
 
 
@@ -134,10 +139,16 @@ def tanh_logistic(z, y, reduction="mean"):
     """The loss of problem 1.4.3 for y_hat = tanh(z), labels y in {-1, +1}.
 
     -1/2 [(1 + y) ln(1 + y_hat) + (1 - y) ln(1 - y_hat)] = softplus(-2 y z) - ln 2, computed in the
-    second form so it stays finite at any z; gradient -(y - tanh z) = -2 y sigma(-2 y z).
+    second form, where tanh z = +-1 does not make it log(0); gradient -(y - tanh z) = -2 y sigma(-2 y z).
+
+    Each element's loss is finite at any z of the right sign (y z >= 0: it lies in (-ln 2, 0]) and, of the
+    wrong sign, while |z| <= 8.98e307 (it is about 2 |z|); beyond that its value 2 |z| - ln 2 exceeds the
+    largest float64 (1.8e308) and it is inf, as IEEE arithmetic rounds it, without a warning. The
+    gradient is finite at every finite z.
     """
     z, y = _pair(z, y, "z", "y")
     labels_in(y, (-1.0, 1.0), "y")
-    m = -2.0 * y * z
+    with np.errstate(over="ignore"):  # |2 z| > 1.8e308 is +-inf: loss inf or -ln 2, gradient -2y or 0, the limits
+        m = -2.0 * y * z
     per = softplus(m, threshold=np.inf) - math.log(2.0)
     return _reduce(per, -2.0 * y * sigmoid(m), reduction)

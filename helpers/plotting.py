@@ -17,6 +17,7 @@ from matplotlib.figure import Figure as _MplFigure
 from matplotlib.ticker import MaxNLocator
 
 from helpers import activations as A
+from helpers._validate import as_array, labels_in, real, shape_is, short
 
 
 class Figure(_MplFigure):
@@ -85,13 +86,31 @@ def training_runs(histories, live_units, floor, floor_label, hidden):
 
 
 def draw_loss_curve(ax, history, lr):
-    """The learning-rate explorer's curve: J per step for one learning rate, and how the run ended."""
+    """The learning-rate explorer's curve: J per step for one learning rate, and how the run ended.
+
+    history: J per step, NaN after the run stopped (as :func:`helpers.training.train` returns it). A run
+    that stopped at the first step (no finite J) gets an empty panel that says so; J on a log scale
+    when every J is > 0, else on a linear one.
+    """
+    history = as_array(history, "history", ndim=1, finite=False)
+    lr = real(lr, "lr")
     ax.clear()
     steps = len(history)
     finite = history[np.isfinite(history)]
-    ax.plot(np.arange(1, len(finite) + 1), finite, color="tab:blue")
-    ax.set(xlabel="step", ylabel="J (log scale)", yscale="log", xlim=(1, steps))
-    ax.set_ylim(finite.min() * 0.8, finite.max() * 1.25)
+    ax.set(xlabel="step", xlim=(1, steps) if steps > 1 else (0.5, 1.5))  # (1, 1) would be an empty range
+    if finite.size == 0:
+        ax.set(ylabel="J", yticks=[])
+        ax.text(0.5, 0.5, "no finite J to plot: the first step overflowed", transform=ax.transAxes,
+                ha="center", va="center", color="0.3")  # fmt: skip
+        ax.set_title(f"lr = {lr:.3g}: diverged at step 1")
+        return
+    log = bool(np.all(finite > 0))
+    ax.set(ylabel="J (log scale)" if log else "J", yscale="log" if log else "linear")
+    if log:  # the limits first, within 1e+-200: matplotlib's log ticks overflow on axes spanning more (J ~ 1e300)
+        top = float(np.clip(finite.max(), 1e-190, 1e200)) * 1.25
+        bottom = max(float(finite.min()) * 0.8, 1e-200)
+        ax.set_ylim(bottom if bottom < top else top / 10, top)
+    ax.plot(np.arange(1, len(finite) + 1), finite, color="tab:blue", marker="o" if len(finite) == 1 else None)
     outcome = f"diverged at step {len(finite)}" if len(finite) < steps else f"J at step {steps}: {finite[-1]:.4f}"
     ax.set_title(f"lr = {lr:.3g}: {outcome}")
 
@@ -101,10 +120,22 @@ def heatmaps(matrices, fmt="{:.2f}", size=None):
 
     matrices: {title: M (m, n)}; rows are labelled i (output index), columns j (input index).
     """
+    if not isinstance(matrices, dict):
+        raise TypeError(f"matrices must be a dict {{title: matrix}}, got {type(matrices).__name__}")
+    if not matrices:
+        raise ValueError("matrices must hold at least one {title: matrix}, got an empty dict")
+    checked = {}
+    for title, M in matrices.items():
+        name = f"matrices[{short(title, 40)}]"
+        M = np.atleast_2d(as_array(M, name))
+        if M.ndim != 2:
+            raise ValueError(f"{name} must be a matrix (2-D), got shape {M.shape}")
+        if M.size == 0:
+            raise ValueError(f"{name} must have at least one entry to draw, got shape {M.shape}")
+        checked[title] = M
     size = size or (3.0 * len(matrices), 3.0)
     fig, axes = figure(1, len(matrices), size=size)
-    for ax, (title, M) in zip(np.atleast_1d(axes), matrices.items()):
-        M = np.atleast_2d(M)
+    for ax, (title, M) in zip(np.atleast_1d(axes), checked.items()):
         lim = max(float(np.max(np.abs(M))), 1e-12)
         ax.imshow(M, cmap="RdBu_r", vmin=-lim, vmax=lim)
         for (i, j), v in np.ndenumerate(M):
@@ -125,7 +156,13 @@ def gradient_norms(norms, title="gradient norm per layer at initialisation"):
 
 def classes(ax, x, y, title=""):
     """2-D points x (n, 2) coloured by labels y (n,) or (n, 1) in {0, 1}, on ``ax``."""
-    y = np.ravel(y)
+    x = as_array(x, "x", ndim=2)
+    shape_is(x, (None, 2), "x")
+    y = as_array(y, "y")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    shape_is(y, (len(x),), "y")
+    labels_in(y, (0.0, 1.0), "y")
     for label, colour in ((0, "tab:blue"), (1, "tab:orange")):
         pts = x[y == label]
         ax.scatter(pts[:, 0], pts[:, 1], s=10, c=colour, label=f"class {label}")
@@ -222,9 +259,50 @@ def draw_transformation(ax, M, title, mirror_angle=None, shape=None):
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8, borderaxespad=0)
 
 
+def plane_in_cube(w, c):
+    """The polygon where the plane w.h + c = 0 cuts the cube [-1, 1]^3: its corners (k, 3), in order around it.
+
+    w: (3,) nonzero, c: float. k is 3 to 6, or 0 when the plane misses the cube.
+    """
+    corners = np.array([[i, j, k] for i in (-1, 1) for j in (-1, 1) for k in (-1, 1)], dtype=np.float64)
+    edges = [(a, b) for a in range(8) for b in range(a + 1, 8) if np.sum(corners[a] != corners[b]) == 1]
+    points = []
+    for a, b in edges:
+        fa, fb = corners[a] @ w + c, corners[b] @ w + c
+        if fa == 0:
+            points.append(corners[a])
+        if fa * fb < 0:
+            points.append(corners[a] + fa / (fa - fb) * (corners[b] - corners[a]))
+    if len(points) < 3:
+        return np.zeros((0, 3))
+    points = np.unique(np.round(points, 12), axis=0)
+    centre = points.mean(axis=0)
+    u = points[0] - centre
+    v = np.cross(w, u)
+    angles = np.arctan2((points - centre) @ v / np.linalg.norm(v), (points - centre) @ u / np.linalg.norm(u))
+    return points[np.argsort(angles)]
+
+
+def edge_on_view(w, points):
+    """(elev, azim) in degrees of a 3-D view that sees the plane with normal w edge-on, looking along the
+    direction in the plane across which ``points`` (n, 3) spread least, so that they overlap least."""
+    n = w / np.linalg.norm(w)
+    a = np.cross(n, [1.0, 0.0, 0.0] if abs(n[0]) < 0.9 else [0.0, 1.0, 0.0])
+    a /= np.linalg.norm(a)
+    basis = np.stack([a, np.cross(n, a)])  # (2, 3): orthonormal, both in the plane
+    coords = points @ basis.T
+    minor = np.linalg.eigh(np.cov(coords.T))[1][:, 0]  # the in-plane direction of least spread
+    eye = minor @ basis
+    return float(np.degrees(np.arcsin(np.clip(eye[2], -1.0, 1.0)))), float(np.degrees(np.arctan2(eye[1], eye[0])))
+
+
+CLASS_STYLE = {0: {"color": "tab:blue", "marker": "o"}, 1: {"color": "tab:orange", "marker": "^"}}
+
+
 def hidden_space(x, labels, hidden, w, c, titles):
-    """Three panels: the rings in the input plane; their images under one tanh layer in 3-D with the plane
-    w.h + c = 0; and each point's signed distance to that plane, by class.
+    """Three panels: the rings in the input plane; their images under one tanh layer in 3-D, seen edge-on to
+    the plane w.h + c = 0 that the output unit draws (the plane is the dashed line); and each point's signed
+    distance to that plane, by class.
 
     x: (n, 2), labels: (n, 1) in {0, 1}, hidden: (n, 3) = tanh(x W1^T + b1), w: (3,), c: float.
     """
@@ -233,29 +311,29 @@ def hidden_space(x, labels, hidden, w, c, titles):
     ax_in = fig.add_subplot(1, 3, 1)
     classes(ax_in, x, labels, title=titles[0])
     ax_in.legend(loc="upper right", fontsize=8)
-    ax_h = fig.add_subplot(1, 3, 2, projection="3d")
+    ax_h = fig.add_subplot(1, 3, 2, projection="3d", proj_type="ortho")
+    ax_h.set_box_aspect((1, 1, 1))  # a cube drawn as a cube, so that edge-on in the data is edge-on on screen
     y = np.ravel(labels)
-    for label, colour in ((0, "tab:blue"), (1, "tab:orange")):
-        ax_h.scatter(*hidden[y == label].T, s=8, c=colour)
-    k = int(np.argmax(np.abs(w)))  # solve w.h + c = 0 for the coordinate it depends on most
-    others = [i for i in range(3) if i != k]
-    g = np.meshgrid(np.linspace(-1, 1, 41), np.linspace(-1, 1, 41))
-    h_k = -(w[others[0]] * g[0] + w[others[1]] * g[1] + c) / w[k]
-    plane = [None] * 3
-    plane[others[0]], plane[others[1]], plane[k] = g[0], g[1], np.where(np.abs(h_k) <= 1, h_k, np.nan)
-    ax_h.plot_surface(*plane, alpha=0.25, color="0.5", linewidth=0)
+    for label, style in CLASS_STYLE.items():
+        ax_h.scatter(*hidden[y == label].T, s=8, depthshade=False, label=f"class {label}", **style)
+    polygon = plane_in_cube(w, c)
+    if len(polygon):
+        outline = np.vstack([polygon, polygon[:1]])
+        ax_h.plot(*outline.T, color="0.2", ls="--", lw=1.2, label="the plane w·h + c = 0")
+    ax_h.view_init(*edge_on_view(w, hidden))
     ticks = [-1, 0, 1]
     ax_h.set(xlim=(-1, 1), ylim=(-1, 1), zlim=(-1, 1), xticks=ticks, yticks=ticks, zticks=ticks)
     ax_h.set_xlabel("$h_1$", labelpad=2)
     ax_h.set_ylabel("$h_2$", labelpad=2)
     ax_h.set_zlabel("$h_3$", labelpad=0)
     ax_h.tick_params(labelsize=8, pad=0)
-    ax_h.set_title(titles[1], fontsize=10)
+    ax_h.set_title(titles[1])
+    ax_h.legend(loc="upper left", fontsize=8)
     ax_d = fig.add_subplot(1, 3, 3)
     distance = (hidden @ w + c) / np.linalg.norm(w)
     bins = np.linspace(distance.min(), distance.max(), 31)
-    for label, colour in ((0, "tab:blue"), (1, "tab:orange")):
-        ax_d.hist(distance[y == label], bins=bins, color=colour, alpha=0.8, label=f"class {label}")
+    for label, style in CLASS_STYLE.items():
+        ax_d.hist(distance[y == label], bins=bins, color=style["color"], alpha=0.8, label=f"class {label}")
     ax_d.axvline(0, color="0.2", ls="--", lw=1)
     ax_d.set(xlabel="signed distance to the plane", ylabel="points", title=titles[2])
     ax_d.legend(loc="upper center", fontsize=8)

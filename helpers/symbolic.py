@@ -13,8 +13,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from helpers._validate import one_of
+from helpers._validate import as_array, one_of, shape_is
 from helpers.activations import get_activation
+from helpers.network import check_network
 
 
 def _heaviside(x, h0=0.5):
@@ -152,9 +153,15 @@ def network_gradients(net, x, y, loss, dps=40):
     J with ``sp.diff`` and evaluates with mpmath at ``dps`` digits. Returns the same dict as
     :func:`helpers.gradcheck.network_gradients`: dJdW1, dJdb1, ..., dJdx.
     """
+    check_network(net)
+    x = as_array(x, "x", ndim=2)
+    shape_is(x, (None, net.sizes[0]), "x")
+    if len(x) == 0:
+        raise ValueError(f"x must hold at least one sample, got shape {x.shape}")
+    y = as_array(y, "y", ndim=2)
+    shape_is(y, (len(x), net.sizes[-1]), "y")
     name, reduction = loss_of(loss)
-    y = np.asarray(y, dtype=np.float64)
-    arrays = {"x": np.asarray(x, dtype=np.float64)}
+    arrays = {"x": x}
     arrays.update({k: (v if v.ndim == 2 else v[None, :]) for k, v in net.parameters.items()})
     mats = {k: sp.Matrix(*v.shape, lambda i, j, k=k: sp.Symbol(f"{k}_{i}_{j}", real=True)) for k, v in arrays.items()}
     J = _objective(net, mats["x"], {k: m for k, m in mats.items() if k != "x"}, y, name, reduction)

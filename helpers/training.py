@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from helpers._validate import integer, positive
+from helpers._validate import integer, positive, short
 from helpers.losses import evaluate
 from helpers.network import check_network
 
@@ -68,6 +68,10 @@ def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6, callback=Non
     positive(lr, "lr")
     steps = integer(steps, "steps", minimum=1, maximum=MAX_STEPS)
     _factor(diverged)
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"callback must be None or a function callback(net), got {type(callback).__name__} {short(callback, 30)}"
+        )
     history = np.full(steps, np.nan)
     for step in range(steps):
         saved = {k: v.copy() for k, v in net.parameters.items()}

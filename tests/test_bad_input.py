@@ -11,9 +11,26 @@ import numpy as np
 import pytest
 
 import helpers
-from helpers import MLP, Network, data, graph, linear, losses, rules, selfcheck, textinput, widgets
+from helpers import (
+    MLP,
+    Network,
+    answers,
+    data,
+    display,
+    graph,
+    linear,
+    losses,
+    plotting,
+    rules,
+    selfcheck,
+    symbolic,
+    textinput,
+    widgets,
+)
 from helpers import activations as A
+from helpers.depth import mean_slopes
 from helpers.gradcheck import network_gradients, norm_rel_error, numerical_gradient, rel_error, round_off
+from helpers.jacobians import mlp_jacobians
 from helpers.training import five_steps, sgd_update, train
 
 X, Y = np.ones((4, 2)), np.ones((4, 1))
@@ -290,6 +307,113 @@ EXPLORER_ROWS = [
     (lambda: widgets.graph_explorer(values=None), TypeError, ["values", "text", "NoneType"]),
 ]
 
+# Issue 14, part 3: what an adversarial pass over the public API found -----------------------------
+
+TWO_POINTS = np.array([[0.0, 0.0], [1.0, 0.0]])
+THREE_POINTS = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+TWO_LAYERS = {"W1": np.ones((3, 2)), "b1": np.ones(3), "W2": np.ones((1, 3)), "b2": np.ones(1)}
+MAX_POINTS = linear.MAX_LINE_POINTS
+
+
+def two_layers(**changes):
+    """TWO_LAYERS with some entries replaced (None: removed)."""
+    return {k: v for k, v in {**TWO_LAYERS, **changes}.items() if v is not None}
+
+
+def classes(x=THREE_POINTS, y=(0.0, 1.0, 1.0)):
+    return plotting.classes(plotting.figure()[1], x, y)
+
+
+def answers_of(problem="1.2", **changes):
+    """answers.answers with x (3,), y (2,), W1 (4, 3), b1 (4,), W2 (2, 4), b2 (2,), some replaced."""
+    shapes = {"x": (3,), "y": (2,), "W1": (4, 3), "b1": (4,), "W2": (2, 4), "b2": (2,)}
+    args = {k: changes.get(k, np.ones(shape)) for k, shape in shapes.items()}
+    return answers.answers(problem, **args)
+
+
+ISSUE_14_ROWS = [
+    (
+        lambda: linear.best_line_accuracy(np.zeros((0, 2)), np.zeros(0)),
+        ValueError,
+        ["x", "at least one point", "(0, 2)"],
+    ),
+    (lambda: linear.best_line_accuracy(TWO_POINTS, [-1.0, 1.0]), ValueError, ["labels", "{0.0, 1.0}", "got -1.0"]),
+    (lambda: linear.best_line_accuracy(TWO_POINTS, [[0.0], [2.0]]), ValueError, ["labels", "{0.0, 1.0}", "got 2.0"]),
+    (
+        lambda: linear.best_line_accuracy(np.zeros((MAX_POINTS + 1, 2)), np.zeros(MAX_POINTS + 1)),
+        ValueError,
+        ["x", f"at most {MAX_POINTS:_} points", f"got {MAX_POINTS + 1:_}"],
+    ),
+    (lambda: linear.best_line_accuracy(THREE_POINTS, [0.0, 1.0]), ValueError, ["labels", "(3,)", "(2,)"]),
+    (lambda: linear.collapse({}), ValueError, ["parameters", "W1, b1, ..., WL, bL", "L >= 1", "[]"]),
+    (lambda: linear.collapse([np.eye(2)]), TypeError, ["parameters", "dict", "list"]),
+    (lambda: linear.collapse(two_layers(b2=None)), ValueError, ["parameters", "b2", "['W1', 'W2', 'b1']"]),
+    (lambda: linear.collapse(two_layers(b1=None)), ValueError, ["parameters", "b1", "['W1', 'W2', 'b2']"]),
+    (
+        lambda: linear.collapse(two_layers(W4=np.ones((1, 1)))),
+        ValueError,
+        ["parameters", "only W1, b1, W2, b2", "'W4'"],
+    ),
+    (lambda: linear.collapse(two_layers(W2=np.ones((1, 2)))), ValueError, ["parameters['W2']", "(any, 3)", "(1, 2)"]),
+    (lambda: linear.collapse(two_layers(b1=np.ones(2))), ValueError, ["parameters['b1']", "(3,)", "(2,)"]),
+    (lambda: linear.collapse(two_layers(b2=np.ones((1, 1)))), ValueError, ["parameters['b2']", "1-D", "(1, 1)"]),
+    (lambda: linear.collapse(two_layers(W1="abc")), TypeError, ["parameters['W1']", "real number", "str"]),
+    (lambda: classes(y=[-1.0, 1.0, 1.0]), ValueError, ["y", "{0.0, 1.0}", "got -1.0"]),
+    (lambda: classes(x=np.ones((3, 3))), ValueError, ["x", "(any, 2)", "(3, 3)"]),
+    (lambda: classes(y=[0.0, 1.0]), ValueError, ["y", "(3,)", "(2,)"]),
+    (lambda: classes(x="abc"), TypeError, ["x", "real number", "str"]),
+    (lambda: plotting.heatmaps({"A": np.zeros((0, 3))}), ValueError, ["matrices['A']", "at least one entry", "(0, 3)"]),
+    (lambda: plotting.heatmaps({}), ValueError, ["matrices", "at least one", "empty dict"]),
+    (lambda: plotting.heatmaps([np.eye(2)]), TypeError, ["matrices", "dict", "list"]),
+    (lambda: plotting.heatmaps({"B": np.ones((2, 2, 2))}), ValueError, ["matrices['B']", "2-D", "(2, 2, 2)"]),
+    (lambda: plotting.draw_loss_curve(plotting.figure()[1], "abc", 0.1), TypeError, ["history", "real number", "str"]),
+    (
+        lambda: train(net(), X, Y, losses.mse, 0.1, 5, callback="abc"),
+        TypeError,
+        ["callback", "None or a function", "str", "'abc'"],
+    ),
+    (lambda: mlp_jacobians({"W1": 1}, V, V, losses.mse), TypeError, ["net", "Network", "dict"]),
+    (lambda: mlp_jacobians(None, V, V, losses.mse), TypeError, ["net", "Network", "NoneType"]),
+    (lambda: mean_slopes({}, X), TypeError, ["net", "Network", "dict"]),
+    (lambda: mean_slopes(None, X), TypeError, ["net", "Network", "NoneType"]),
+    (lambda: answers_of("1.4"), ValueError, ["problem", "'1.2'", "'1.3(a)'", "'1.3(b)'", "got '1.4'"]),
+    (lambda: answers_of(None), ValueError, ["problem", "'1.2'", "got None"]),
+    (lambda: answers_of(x=np.ones(4)), ValueError, ["x", "(3,)", "(4,)", "columns of W1"]),
+    (lambda: answers_of(x=np.ones((1, 3))), ValueError, ["x", "1-D", "(1, 3)"]),
+    (lambda: answers_of(y=np.ones(3)), ValueError, ["y", "(2,)", "(3,)", "rows of W2"]),
+    (lambda: answers_of(W1=np.ones(3)), ValueError, ["W1", "2-D", "(3,)"]),
+    (lambda: answers_of(b1=np.ones(3)), ValueError, ["b1", "(4,)", "(3,)", "rows of W1"]),
+    (lambda: answers_of(W2=np.ones((2, 3))), ValueError, ["W2", "(any, 4)", "(2, 3)"]),
+    (lambda: answers_of(b2=np.ones(3)), ValueError, ["b2", "(2,)", "(3,)"]),
+    (lambda: answers_of(x="abc"), TypeError, ["x", "real number", "str"]),
+    (lambda: answers.check("1.2", x="abc", y=np.ones(2)), TypeError, ["x", "real number", "str"]),
+    (lambda: answers.check("1.2", x=np.ones(3), y=None), TypeError, ["y", "real number", "NoneType"]),
+    (lambda: answers.check("1.2", x=np.ones((2, 3)), y=np.ones(2)), ValueError, ["x", "1-D", "(2, 3)"]),
+    (lambda: answers.check("1.2", x=np.ones(3), y=[]), ValueError, ["y", "at least one entry", "(0,)"]),
+    (lambda: answers.check("1.4", x=np.ones(3), y=np.ones(2)), ValueError, ["problem", "'1.2'", "'1.4'"]),
+    (lambda: display.markdown_table(("a", "b"), [(1, 2), (3,)]), ValueError, ["rows[1]", "2 cells", "got 1"]),
+    (lambda: display.markdown_table("ab", [("a", "b")]), TypeError, ["header", "tuple or list", "str"]),
+    (lambda: display.markdown_table((), []), ValueError, ["header", "at least one cell", "()"]),
+    (lambda: display.markdown_table(("a",), 3), TypeError, ["rows", "list of tuples", "int"]),
+    (lambda: display.markdown_table(("a",), ["x"]), TypeError, ["rows[0]", "tuple or list", "str"]),
+    (
+        lambda: symbolic.network_gradients(net(), np.ones((4, 3)), Y, losses.mse),
+        ValueError,
+        ["x", "(any, 2)", "(4, 3)"],
+    ),
+    (lambda: symbolic.network_gradients(net(), np.ones(2), Y, losses.mse), ValueError, ["x", "2-D", "(2,)"]),
+    (lambda: symbolic.network_gradients(net(), X, np.ones((3, 1)), losses.mse), ValueError, ["y", "(4, 1)", "(3, 1)"]),
+    (lambda: symbolic.network_gradients(net(), X, np.ones((4, 2)), losses.mse), ValueError, ["y", "(4, 1)", "(4, 2)"]),
+    (lambda: symbolic.network_gradients(None, X, Y, losses.mse), TypeError, ["net", "Network", "NoneType"]),
+    (
+        lambda: graph.build("𝐱*2", {"𝐱": 2, "x": 3}),
+        ValueError,
+        ["values", "each name once", "'𝐱'", "'x'", "same name 'x'", "NFKC"],
+    ),
+    (lambda: graph.build("x*2", {"x": 2, 3: 1}), TypeError, ["values", "text names", "key 3"]),
+]
+
+
 BAD = {
     "activations": ACTIVATION_ROWS,
     "losses": LOSS_ROWS,
@@ -299,6 +423,7 @@ BAD = {
     "linear-data-rules": LINEAR_DATA_RULES_ROWS,
     "graph-text": GRAPH_TEXT_ROWS,
     "explorers": EXPLORER_ROWS,
+    "issue-14": ISSUE_14_ROWS,
 }
 ROWS = [pytest.param(*row, id=f"{group}-{i}") for group, rows in BAD.items() for i, row in enumerate(rows)]
 
@@ -471,3 +596,244 @@ def test_a_spoiled_right_answer_is_not_yet_with_a_sensible_message(name, spoil):
     assert not verdict.ok and str(verdict).startswith("not yet: "), verdict
     assert words in verdict.message or "NaN or inf" in verdict.message, verdict
     assert "constant factor inf" not in verdict.message
+
+
+# Issue 14, part 3: best_line_accuracy, exact and fast ----------------------------------------------
+
+
+def _brute_force_best_line(x, labels, ties_together=True):
+    """The O(n^3 log n) search best_line_accuracy used to do, as the reference: the normal of every pair of
+    points turned 1e-9 either way (and the direction 0), each with every threshold between consecutive
+    projections.
+
+    ``ties_together=False`` is the old code verbatim. It may cut between two equal projections (copies of one
+    point, or points level along the direction 0), which no line does, so on such sets it over-counts (it
+    gives 1.0 for two copies of a point with different labels); ``True`` cuts only between distinct ones.
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.ravel(labels).astype(np.float64)
+    i, j = np.triu_indices(len(x), 1)
+    d = x[j] - x[i]
+    angle = np.arctan2(d[:, 0], -d[:, 1])  # the normal of each pair's line
+    angles = np.concatenate([angle - 1e-9, angle + 1e-9, [0.0]])
+    best = 0.0
+    for chunk in np.array_split(angles, max(1, len(angles) // 2000)):
+        projections = x @ np.stack([np.cos(chunk), np.sin(chunk)])  # (n, m)
+        order = np.argsort(projections, axis=0)
+        ys = y[order]  # labels in the order of each projection
+        ones_above = ys.sum(axis=0) - np.cumsum(np.vstack([np.zeros_like(ys[:1]), ys]), axis=0)
+        zeros_below = np.cumsum(np.vstack([np.zeros_like(ys[:1]), 1 - ys]), axis=0)
+        correct = (ones_above + zeros_below) / len(y)  # class 1 above the threshold; 1 - correct is the flip
+        if ties_together:
+            p = np.take_along_axis(projections, order, axis=0)
+            cut = np.ones(correct.shape, dtype=bool)
+            cut[1:-1] = p[1:] != p[:-1]
+            correct = correct[cut]
+        best = max(best, float(correct.max()), float((1 - correct).max()))
+    return best
+
+
+def _point_sets(kind, count, seed):
+    """``count`` small labelled point sets of one kind: n from 1 to 9."""
+    rng = np.random.default_rng(seed)
+    for k in range(count):
+        n = int(rng.integers(1, 10))
+        if kind == "general":
+            x = rng.standard_normal((n, 2))
+        elif kind == "grid":  # few distinct points: copies and collinear triples everywhere
+            x = rng.integers(0, 3, (n, 2)).astype(np.float64)
+        elif kind == "collinear":  # most on the line x2 = 2 x1 + 1, some off it
+            t = rng.integers(-3, 4, n).astype(np.float64)
+            x = np.stack([t, 2 * t + 1], axis=1)
+            x[: n // 3] = rng.integers(-2, 3, (n // 3, 2))
+        else:  # "copies": each point of a general set twice (or more)
+            base = rng.standard_normal((max(1, n // 2), 2))
+            x = base[rng.integers(0, len(base), n)]
+        y = rng.integers(0, 2, n).astype(np.float64)
+        if k % 7 == 0:  # all one class
+            y[:] = y[0]
+        yield x, (y[:, None] if k % 2 else y)
+
+
+@pytest.mark.parametrize("kind", ["general", "grid", "collinear", "copies"])
+def test_best_line_accuracy_equals_the_brute_force_search(kind):
+    for x, y in _point_sets(kind, 250, seed=len(kind)):
+        fast = linear.best_line_accuracy(x, y)
+        assert fast * len(x) == pytest.approx(round(fast * len(x)), abs=1e-9)  # a count over n
+        assert fast == pytest.approx(_brute_force_best_line(x, y), abs=1e-12), (x.tolist(), np.ravel(y).tolist())
+        old = _brute_force_best_line(x, y, ties_together=False)
+        if kind == "general":  # no two equal projections: the old code verbatim agrees
+            assert fast == pytest.approx(old, abs=1e-12)
+        else:
+            assert fast <= old + 1e-12  # it could only over-count
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "best"),
+    [
+        ([[0.5, -2.0]], [1.0], 1.0),
+        ([[1.0, 1.0], [1.0, 1.0]], [0.0, 1.0], 0.5),  # copies of one point cannot be split (the old code said 1)
+        ([[1.0, 1.0], [2.0, 1.0]], [0.0, 1.0], 1.0),
+        ([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], [1.0, 0.0, 1.0], 2 / 3),  # collinear: the middle one is cut off
+        ([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]], [1.0, 1.0, 0.0], 1.0),
+        ([[1.0, 2.0], [1.0, 0.0], [0.0, 0.0], [1.0, 1.0]], [1.0, 1.0, 1.0, 0.0], 0.75),  # the old code said 1
+        ([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [0.0, 1.0, 1.0, 0.0], 0.75),  # XOR
+        ([[1e308, -1e308], [-1e308, 1e308], [1e308, 1e308]], [0.0, 1.0, 0.0], 1.0),  # no overflow
+    ],
+)
+def test_best_line_accuracy_on_small_sets(x, y, best):
+    assert linear.best_line_accuracy(np.array(x), np.array(y)) == pytest.approx(best, abs=1e-15)
+
+
+def test_best_line_accuracy_on_the_rings_of_notebook_07_is_exactly_0_69():
+    rings, labels = data.circles(n=200, seed=0)
+    assert linear.best_line_accuracy(rings, labels) == 0.69  # 138 of 200, printed "0.690" by notebook 07
+    assert _brute_force_best_line(rings, labels, ties_together=False) == pytest.approx(0.69, abs=1e-12)
+
+
+def test_best_line_accuracy_at_its_largest_n_returns_at_once():
+    import time
+
+    rings, labels = data.circles(n=linear.MAX_LINE_POINTS, seed=1)
+    start = time.perf_counter()
+    accuracy = linear.best_line_accuracy(rings, labels)
+    assert 0.5 <= accuracy < 1.0
+    assert time.perf_counter() - start < 30  # about 1 s; the old search never returned at n = 2000
+
+
+# Issue 14, part 3: no overflow where stability is claimed, and none hidden where it is real -----------
+
+
+def test_bce_with_logits_mean_of_huge_losses_does_not_overflow():
+    J, grad = losses.bce_with_logits(np.array([1e308, -1e308]), np.array([0.0, 1.0]))
+    assert J == 1e308  # each loss is 1e308; their sum is not a float, their mean is
+    np.testing.assert_array_equal(grad, [0.5, -0.5])
+    J, _ = losses.bce_with_logits(np.array([1e308, -1e308, 0.0]), np.array([0.0, 1.0, 1.0]))
+    assert J == pytest.approx(1e308 * (2 / 3), rel=1e-15)  # (1e308 + 1e308 + ln 2) / 3
+    with pytest.warns(RuntimeWarning, match="overflow"):  # the sum itself is not a float: honest overflow
+        J, _ = losses.bce_with_logits(np.array([1e308, -1e308]), np.array([0.0, 1.0]), reduction="sum")
+    assert J == np.inf
+    with pytest.warns(RuntimeWarning, match="overflow"):  # (1e308)^2 is not a float either
+        losses.mse(np.array([1e308]), np.array([0.0]))
+
+
+def test_the_mean_is_the_same_as_before_where_the_sum_is_finite():
+    rng = np.random.default_rng(0)
+    for loss in (losses.mse, losses.adaline):
+        y_hat, y = rng.standard_normal(101), rng.standard_normal(101)
+        J, _ = loss(y_hat, y)
+        per, _ = loss(y_hat, y, reduction="none")
+        assert J == float(np.sum(per) / per.size)
+    z = np.full(3, 1.5e308)  # finite terms whose sum overflows: the mean by scaling them first
+    assert losses.bce_with_logits(z, np.zeros(3))[0] == 1.5e308
+    assert losses.adaline(np.full(3, 1.3e154), np.zeros(3))[0] == pytest.approx(0.5 * 1.3e154**2, rel=1e-15)
+
+
+def test_tanh_logistic_is_finite_where_its_docstring_says_and_inf_beyond_without_a_warning():
+    z = np.array([1e308, -1e308, 8.9e307, 1e308, -1e308, 9e307])
+    y = np.array([1.0, -1.0, -1.0, -1.0, 1.0, -1.0])
+    per, grad = losses.tanh_logistic(z, y, reduction="none")  # warnings are errors here
+    ln2 = np.log(2.0)
+    np.testing.assert_array_equal(per[:2], [-ln2, -ln2])  # right sign: the limit -ln 2
+    assert per[2] == pytest.approx(2 * 8.9e307, rel=1e-15)  # wrong sign, |z| <= 8.98e307: about 2 |z|, finite
+    np.testing.assert_array_equal(per[3:], [np.inf] * 3)  # 2 |z| > 1.8e308: inf, as IEEE rounds it
+    np.testing.assert_array_equal(grad, [-0.0, 0.0, 2.0, 2.0, -2.0, 2.0])
+    assert np.all(np.isfinite(grad))
+    assert losses.tanh_logistic([1e308], [1.0])[0] == -ln2
+
+
+def test_leaky_relu_with_a_slope_above_one_at_huge_inputs_does_not_warn():
+    z = np.array([1e308, -1e308, -1.0, 0.0, 2.0, np.nan])
+    out = A.leaky_relu(z, negative_slope=2)  # warnings are errors here
+    np.testing.assert_array_equal(out, [1e308, -np.inf, -2.0, 0.0, 2.0, np.nan])
+    np.testing.assert_array_equal(A.d_leaky_relu(z, negative_slope=2), [1.0, 2.0, 2.0, 2.0, 1.0, np.nan])
+    assert A.leaky_relu(1e308, negative_slope=2) == 1e308
+    assert A.get_activation("leaky_relu", negative_slope=2)(np.array([1e308]))[0] == 1e308
+
+
+# Issue 14, part 3: raw errors become messages, and nothing changes before the refusal ----------------
+
+
+def test_a_refused_callback_leaves_the_network_untouched():
+    network = make_net()
+    before = {k: v.copy() for k, v in network.parameters.items()}
+    with pytest.raises(TypeError, match="callback must be None or a function"):
+        train(network, X, Y, losses.mse, 0.1, 5, callback="abc")
+    for k, v in network.parameters.items():
+        np.testing.assert_array_equal(v, before[k])
+
+
+def test_markdown_table_converts_header_cells_with_str():
+    assert display.markdown_table((1, 2), [(3, 4)]) == "| 1 | 2 |\n|---|---|\n| 3 | 4 |"
+
+
+def test_graph_names_are_matched_after_nfkc_normalisation():
+    root, leaves = graph.build("𝐱*2", {"𝐱": 2})  # Python reads 𝐱 as x
+    assert root.data == 4.0 and list(leaves) == ["𝐱"] and leaves["𝐱"].label == "𝐱"
+    root, leaves = graph.build("x*y + 𝐱", {"𝐱": 3, "y": -1})
+    root.backward()
+    assert root.data == 0.0 and leaves["𝐱"].grad == 0.0 and leaves["y"].grad == 3.0
+    with pytest.raises(ValueError, match="same name 'x' to Python"):
+        graph.build("x", {"x": 1, "𝐱": 2})
+
+
+# Issue 14, part 3: a run that diverges at once draws a figure that says so ----------------------------
+
+
+def _rendered(fig):
+    import io
+
+    fig.savefig(io.BytesIO(), format="png")  # ticks and layout are computed only when drawn
+
+
+def test_draw_loss_curve_of_an_all_nan_history_says_diverged_at_step_1():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig, ax = plotting.figure()
+        plotting.draw_loss_curve(ax, np.full(200, np.nan), 1e150)
+        assert ax.get_title() == "lr = 1e+150: diverged at step 1"
+        assert not ax.lines
+        _rendered(fig)
+        plotting.draw_loss_curve(ax, np.array([np.nan]), 0.5)
+        assert ax.get_title() == "lr = 0.5: diverged at step 1"
+        _rendered(fig)
+
+
+def _diverging_net():
+    """A network whose first forward pass already overflows: every learning rate diverges at step 1."""
+    network = make_net()
+    network.parameters["W2"] *= 1e300
+    return network
+
+
+@pytest.mark.parametrize("steps", [1, 2, 200])
+def test_the_learning_rate_explorer_draws_a_run_that_diverges_at_step_1(steps):
+    import warnings
+
+    x, y = data.regression(n=16, seed=0)
+    assert np.all(np.isnan(train(_diverging_net(), x, y, losses.mse, widgets.LR_RANGE[1], steps)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        e = widgets.learning_rate_explorer(_diverging_net, x, y, losses.mse, steps=steps, lr=widgets.LR_RANGE[1])
+        assert e.fig.axes[0].get_title() == "lr = 1: diverged at step 1"
+        _rendered(e.fig)
+        e.controls["lr"].value = widgets.LR_RANGE[0]
+        assert e.error == "" and e.fig.axes[0].get_title() == "lr = 0.001: diverged at step 1"
+        _rendered(e.fig)
+
+
+def test_the_learning_rate_explorer_with_one_step_warns_of_nothing():
+    import warnings
+
+    x, y = data.regression(n=16, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns of identical x-limits (1, 1) if they are set
+        e = widgets.learning_rate_explorer(make_net, x, y, losses.mse, steps=1, lr=0.05)
+        (line,) = e.fig.axes[0].lines
+        np.testing.assert_array_equal(line.get_ydata(), train(make_net(), x, y, losses.mse, 0.05, 1))
+        assert e.fig.axes[0].get_title().startswith("lr = 0.05: J at step 1: ")
+        _rendered(e.fig)
+        e.controls["lr"].value = 1.0
+        assert e.error == ""
+        _rendered(e.fig)

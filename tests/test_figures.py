@@ -200,3 +200,28 @@ def test_transformation_maps_match_linear():  # the figure shows the map it clai
         e = widgets.transformation_explorer(kind)
         after = [p for p in e.fig.axes[0].patches if p.get_label() == "after"][0].get_xy()[:-1]
         np.testing.assert_allclose(after, linear.letter_f()[:-1] @ M.T, atol=1e-12)
+
+
+def test_the_plane_polygon_lies_in_the_plane_and_the_cube_and_goes_round_it():
+    square = plotting.plane_in_cube(np.array([0.0, 0.0, 1.0]), 0.0)  # z = 0: the cube's middle square
+    assert {tuple(p) for p in square} == {(-1.0, -1.0, 0.0), (-1.0, 1.0, 0.0), (1.0, -1.0, 0.0), (1.0, 1.0, 0.0)}
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        w, c = rng.standard_normal(3), 0.5 * rng.standard_normal()
+        polygon = plotting.plane_in_cube(w, c)
+        assert len(polygon) == 0 or 3 <= len(polygon) <= 6
+        assert np.allclose(polygon @ w + c, 0, atol=1e-9) and np.all(np.abs(polygon) <= 1 + 1e-12)
+        if len(polygon) >= 3:  # in order around it: consecutive edges turn the same way
+            edges = np.roll(polygon, -1, axis=0) - polygon
+            turns = np.cross(edges, np.roll(edges, -1, axis=0)) @ w
+            assert np.all(turns > 0) or np.all(turns < 0)
+    assert len(plotting.plane_in_cube(np.array([1.0, 0.0, 0.0]), 5.0)) == 0  # x = -5 misses the cube
+
+
+def test_the_edge_on_view_looks_along_the_plane():
+    rng = np.random.default_rng(6)
+    for _ in range(20):
+        w, points = rng.standard_normal(3), rng.standard_normal((30, 3))
+        elev, azim = np.radians(plotting.edge_on_view(w, points))
+        eye = np.array([np.cos(elev) * np.cos(azim), np.cos(elev) * np.sin(azim), np.sin(elev)])
+        assert abs(eye @ w) < 1e-9 * np.linalg.norm(w)  # the eye lies in the plane: the plane is seen edge-on
