@@ -11,13 +11,18 @@ import numbers
 
 import numpy as np
 
-QUOTE = 60
+QUOTE = 60  # characters of a value quoted inside a message
+MESSAGE_LENGTH = 200  # characters of a whole message shown to a student (a verdict, an explorer's error)
+
+
+def cut(text: str, limit: int = MESSAGE_LENGTH) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def short(value, limit: int = QUOTE) -> str:
     """``repr(value)``, cut to ``limit`` characters with an ellipsis."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return cut(repr(value), limit)
 
 
 def _what(value) -> str:
@@ -126,6 +131,13 @@ def integer(value, name: str, minimum: int | None = None, maximum: int | None = 
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be an integer <= {maximum:_}, got {short(value, 30)}")
     return int(value)
+
+
+def boolean(value, name: str) -> bool:
+    """``value`` if it is True or False (not 1, not 'yes'), else a TypeError naming ``name``."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {_what(value)} {short(value, 30)}")
+    return value
 
 
 def one_of(value, choices: tuple, name: str):

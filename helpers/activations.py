@@ -1,18 +1,29 @@
 """Element-wise activations and their derivatives, float64 and stable at extreme inputs.
 
-Every function maps ``z`` (a number or an array of any shape) to a new float64 array of the same
-shape. Real numbers only: text, booleans and complex numbers raise a TypeError naming ``z``.
-NaN propagates (relu(nan) and relu'(nan) are nan) and the limits at +-inf are exact.
+One record per activation, :class:`Definition`: its function, its derivative and its sympy
+expression side by side (as micrograd writes each op's backward beside its forward), its
+parameters with their defaults, the slope PyTorch takes at a kink, and its display name. Everything
+else reads the record: :class:`Activation` (a definition with its parameter values, what a network
+layer holds), the sympy oracle (:mod:`helpers.symbolic`), the figure and the explorer of problem
+1.5(c) (:mod:`helpers.plotting`, :mod:`helpers.widgets`) and the tests. Adding an activation is
+adding its record to :data:`ACTIVATIONS` (CONTRIBUTING.md, "Add an activation").
+
+Shapes: every function maps ``z`` (a number or an array of any shape) to a new float64 array of
+the same shape. Real numbers only: text, booleans and complex numbers raise a TypeError naming
+``z``. NaN propagates (relu(nan) and relu'(nan) are nan) and the limits at +-inf are exact.
 Conventions follow PyTorch: ReLU'(0) = 0, LeakyReLU'(0) = negative_slope, Softplus switches to
 the identity above ``threshold``, GELU is the exact erf form unless ``approximate='tanh'``.
 
-The public functions validate their input; :class:`Activation` calls the same kernels without
-re-validating, since the network validates its input once per forward pass.
+The public functions (``relu(z)``, ``d_relu(z)``, ...) validate ``z`` and the parameters; an
+:class:`Activation` validates its parameters once, when it is made, and then calls the kernels
+directly, since a network validates its input once per forward pass.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,48 +36,76 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_TANH_C = 0.044715
 
 
-def _z(z):
-    return as_array(z, "z", finite=False)
+# --- parameters ----------------------------------------------------------------------------------
 
 
-# Kernels: float64 arrays in, float64 arrays out, no validation.
+def _threshold(value, name):
+    """A number > 0, inf allowed (Softplus's switch to the identity; inf: never switch)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a number > 0 (inf allowed), got {short(value, 30)}")
+    return float(value)
 
 
-def _identity(z):
-    return z.copy()
+def _approximate(value, name):
+    return one_of(value, ("none", "tanh"), name)
 
 
-def _d_identity(z):
-    return np.where(np.isnan(z), np.nan, 1.0)
+@dataclass(frozen=True)
+class Param:
+    """A parameter of an activation: its default, how a value is checked, and its explorer slider.
+
+    slider: (low, high, log scale?) for the explorer of problem 1.5(c), or None for no slider;
+    label: the slider's name and how a figure's title shows the value.
+    """
+
+    default: float | str
+    validate: Callable = real  # (value, name) -> the value, or raise naming ``name``
+    slider: tuple | None = None
+    label: str = ""
 
 
-def _relu(z):
-    return np.maximum(z, 0.0)
+@dataclass(frozen=True)
+class Definition:
+    """Everything about one element-wise activation, said once.
+
+    f(z, **params) and df(z, **params): the function and its derivative on float64 arrays, not
+    validated. sympy(sp, z, **params): the same function as a sympy expression of ``z`` (the oracle
+    the tests differentiate; ``sp`` is the sympy module). kink: f has no derivative at 0, and df(0) is
+    the value PyTorch takes there, the left branch's slope.
+    """
+
+    name: str
+    title: str
+    f: Callable
+    df: Callable
+    sympy: Callable
+    params: Mapping[str, Param] = field(default_factory=dict)
+    kink: bool = False
+
+    def check(self, params):
+        """``params`` with defaults filled in, each checked; a TypeError naming any unknown one."""
+        unknown = sorted(set(params) - set(self.params))
+        if unknown:
+            known = ", ".join(self.params) or "none"
+            raise TypeError(f"activation {self.name!r} takes the parameters: {known}; got {', '.join(unknown)}")
+        return {k: p.validate(params.get(k, p.default), k) for k, p in self.params.items()}
 
 
-def _d_relu(z):
-    return np.sign(np.maximum(z, 0.0))  # 1 where z > 0, 0 where z <= 0 (z = 0 included), NaN where NaN
+# --- the activations -------------------------------------------------------------------------------
 
 
-def _leaky_relu(z, negative_slope=0.01):
-    out = z.copy()  # z where z > 0; negative_slope * z only where it is used (it may overflow elsewhere)
+def _leaky_relu(z, negative_slope):
+    """z where z > 0, negative_slope * z elsewhere, computed only where used (elsewhere it may overflow)."""
+    out = z.copy()
     rest = ~(z > 0)  # z <= 0 and NaN
     with np.errstate(over="ignore"):  # a slope > 1 sends -1e308 to -inf, as IEEE arithmetic (and PyTorch) round it
         out[rest] = negative_slope * z[rest]
     return out
 
 
-def _d_leaky_relu(z, negative_slope=0.01):
-    return np.where(np.isnan(z), np.nan, np.where(z > 0, 1.0, negative_slope))
-
-
-def _scaled_relu(z, scale=5.0):
+def _scaled_relu(z, scale):
     with np.errstate(over="ignore"):  # 5 * 1e308 is inf, as IEEE arithmetic (and PyTorch) round it
         return scale * np.maximum(z, 0.0)
-
-
-def _d_scaled_relu(z, scale=5.0):
-    return scale * _d_relu(z)
 
 
 def _sigmoid(z):
@@ -74,27 +113,20 @@ def _sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _d_sigmoid(z):
-    return _sigmoid(z) * _sigmoid(-z)
-
-
-def _tanh(z):
-    return np.tanh(z)
-
-
 def _d_tanh(z):
+    """sech^2(z) = 4 e^{-2|z|} / (1 + e^{-2|z|})^2: 1 - tanh(z)^2 rounds to 0 once tanh(z) rounds to 1 (|z| > 19)."""
     with np.errstate(over="ignore"):  # -2|z| = -inf beyond 1e308, and e^-inf = 0 is the limit
         e = np.exp(-2.0 * np.abs(z))
     return 4.0 * e / (1.0 + e) ** 2
 
 
-def _softplus(z, beta=1.0, threshold=20.0):
+def _softplus(z, beta, threshold):
     with np.errstate(over="ignore", invalid="ignore"):  # beta z = +-inf has the right limit; NaN stays NaN
         bz = beta * z
         return np.where(bz > threshold, z, np.logaddexp(0.0, bz) / beta)
 
 
-def _d_softplus(z, beta=1.0, threshold=20.0):
+def _d_softplus(z, beta, threshold):
     with np.errstate(over="ignore"):
         bz = beta * z
     return np.where(bz > threshold, 1.0, _sigmoid(bz))
@@ -114,14 +146,17 @@ def _gelu_tanh_u(z):
     return _SQRT_2_OVER_PI * (z + _GELU_TANH_C * z**3)
 
 
-def _gelu(z, approximate="none"):
-    limits = (lambda x: np.zeros_like(x), lambda x: x)
+def _gelu(z, approximate):
+    """z Phi(z) = z/2 erfc(-z/sqrt 2), erfc keeping its digits far left; or z sigma(2u), the tanh form."""
+    limits = (np.zeros_like, lambda x: x)
     if approximate == "tanh":
         return _finite_part(z, lambda x: x * _sigmoid(2.0 * _gelu_tanh_u(x)), *limits)
     return _finite_part(z, lambda x: 0.5 * x * _erfc(-x / _SQRT2), *limits)
 
 
-def _d_gelu(z, approximate="none"):
+def _d_gelu(z, approximate):
+    """Phi(z) + z phi(z); GELU'' = phi(z)(2 - z^2), so GELU' has its minimum -0.1289 at -sqrt 2 and its
+    maximum 1.1289 at +sqrt 2: unlike the other slopes here, it leaves [0, 1]."""
     if approximate == "tanh":
 
         def slope(x):
@@ -134,104 +169,177 @@ def _d_gelu(z, approximate="none"):
     return _finite_part(z, lambda x: 0.5 * _erfc(-x / _SQRT2) + x * pdf(x), np.zeros_like, np.ones_like)
 
 
-# The public functions: validated, documented.
+def _gelu_sympy(sp, z, approximate):
+    if approximate == "tanh":
+        return z / 2 * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (z + sp.Rational(44715, 10**6) * z**3)))
+    return z / 2 * (1 + sp.erf(z / sp.sqrt(2)))
 
 
-def identity(z):
-    """g(z) = z."""
-    return _identity(_z(z))
+def _relu_sympy(sp, z):
+    """z H(z) with H(0) = 0, so that sympy's derivative H(z) + z delta(z) is 0 at 0, as PyTorch's.
 
-
-def d_identity(z):
-    """g'(z) = 1."""
-    return _d_identity(_z(z))
-
-
-def relu(z):
-    """ReLU(z) = max(0, z)."""
-    return _relu(_z(z))
-
-
-def d_relu(z):
-    """ReLU'(z) = 1 if z > 0 else 0 (0 at z = 0, as in PyTorch)."""
-    return _d_relu(_z(z))
-
-
-def leaky_relu(z, negative_slope=0.01):
-    """LeakyReLU(z) = z if z > 0 else negative_slope * z."""
-    return _leaky_relu(_z(z), real(negative_slope, "negative_slope"))
-
-
-def d_leaky_relu(z, negative_slope=0.01):
-    """LeakyReLU'(z) = 1 if z > 0 else negative_slope (negative_slope at z = 0, as in PyTorch)."""
-    return _d_leaky_relu(_z(z), real(negative_slope, "negative_slope"))
-
-
-def scaled_relu(z, scale=5.0):
-    """f(z) = scale * ReLU(z); problem 1.2 uses scale = 5."""
-    return _scaled_relu(_z(z), real(scale, "scale"))
-
-
-def d_scaled_relu(z, scale=5.0):
-    """f'(z) = scale * 1[z > 0]."""
-    return _d_scaled_relu(_z(z), real(scale, "scale"))
-
-
-def sigmoid(z):
-    """sigma(z) = 1 / (1 + e^-z), computed from e^-|z| so it never overflows."""
-    return _sigmoid(_z(z))
-
-
-def d_sigmoid(z):
-    """sigma'(z) = sigma(z) * sigma(-z); unlike sigma(1 - sigma) it keeps its digits for large z."""
-    return _d_sigmoid(_z(z))
-
-
-def tanh(z):
-    """tanh(z)."""
-    return _tanh(_z(z))
-
-
-def d_tanh(z):
-    """tanh'(z) = sech^2(z) = 4 e^{-2|z|} / (1 + e^{-2|z|})^2.
-
-    1 - tanh(z)^2 rounds to 0 once tanh(z) rounds to 1 (|z| > 19); this form stays accurate.
+    (Heaviside rather than Piecewise: nested Piecewise makes sympy's diff slow by orders of magnitude.)
     """
-    return _d_tanh(_z(z))
+    return z * sp.Heaviside(z, 0)
 
 
-def _softplus_params(beta, threshold):
-    beta = positive(beta, "beta")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not threshold > 0:
-        raise ValueError(f"threshold must be a number > 0 (inf allowed), got {threshold!r}")
-    return beta, float(threshold)
+ACTIVATIONS = {
+    d.name: d
+    for d in (
+        Definition(
+            name="identity",
+            title="identity",
+            f=lambda z: z.copy(),
+            df=lambda z: np.where(np.isnan(z), np.nan, 1.0),
+            sympy=lambda sp, z: z,
+        ),
+        Definition(
+            name="relu",
+            title="ReLU",
+            f=lambda z: np.maximum(z, 0.0),
+            df=lambda z: np.sign(np.maximum(z, 0.0)),  # 1 where z > 0, 0 at and below 0 (PyTorch's), NaN stays NaN
+            sympy=_relu_sympy,
+            kink=True,
+        ),
+        Definition(
+            name="leaky_relu",
+            title="LeakyReLU",
+            f=_leaky_relu,
+            df=lambda z, negative_slope: np.where(np.isnan(z), np.nan, np.where(z > 0, 1.0, negative_slope)),
+            sympy=lambda sp, z, negative_slope: (
+                sp.nsimplify(negative_slope) * z + (1 - sp.nsimplify(negative_slope)) * _relu_sympy(sp, z)
+            ),
+            params={"negative_slope": Param(0.01, slider=(0.0, 0.5, False), label="slope")},
+            kink=True,
+        ),
+        Definition(
+            name="scaled_relu",
+            title="scaled ReLU",
+            f=_scaled_relu,
+            df=lambda z, scale: scale * np.sign(np.maximum(z, 0.0)),
+            sympy=lambda sp, z, scale: sp.nsimplify(scale) * _relu_sympy(sp, z),
+            params={"scale": Param(5.0)},
+            kink=True,
+        ),
+        Definition(
+            name="sigmoid",
+            title="sigmoid",
+            f=_sigmoid,  # from e^-|z|, so it never overflows
+            df=lambda z: _sigmoid(z) * _sigmoid(-z),  # unlike sigma (1 - sigma) it keeps its digits for large z
+            sympy=lambda sp, z: 1 / (1 + sp.exp(-z)),
+        ),
+        Definition(name="tanh", title="tanh", f=np.tanh, df=_d_tanh, sympy=lambda sp, z: sp.tanh(z)),
+        Definition(
+            name="softplus",
+            title="Softplus",
+            f=_softplus,
+            df=_d_softplus,
+            sympy=lambda sp, z, beta, threshold: sp.log(1 + sp.exp(sp.nsimplify(beta) * z)) / sp.nsimplify(beta),
+            params={
+                "beta": Param(1.0, positive, slider=(0.1, 10.0, True), label="β"),
+                "threshold": Param(20.0, _threshold),
+            },
+        ),
+        Definition(
+            name="gelu",
+            title="GELU",
+            f=_gelu,
+            df=_d_gelu,
+            sympy=_gelu_sympy,
+            params={"approximate": Param("none", _approximate)},
+        ),
+    )
+}
 
 
-def softplus(z, beta=1.0, threshold=20.0):
-    """Softplus(z) = log(1 + e^{beta z}) / beta, and z where beta*z > threshold (PyTorch)."""
-    return _softplus(_z(z), *_softplus_params(beta, threshold))
+@dataclass(frozen=True)
+class Activation:
+    """An activation with its parameter values: ``act(z)``, ``act.deriv(z)``, ``act.expr(z)`` (sympy).
 
-
-def d_softplus(z, beta=1.0, threshold=20.0):
-    """Softplus'(z) = sigma(beta z), and 1 where beta*z > threshold (PyTorch)."""
-    return _d_softplus(_z(z), *_softplus_params(beta, threshold))
-
-
-def gelu(z, approximate="none"):
-    """GELU(z) = z * Phi(z) = z/2 * erfc(-z/sqrt 2); erfc keeps its digits far left.
-
-    ``approximate='tanh'``: z/2 * (1 + tanh(u)) = z * sigma(2u), u = sqrt(2/pi) (z + 0.044715 z^3).
+    name: a key of :data:`ACTIVATIONS`; params: its parameters (defaults filled in), checked when the
+    object is made, so a bad name or parameter fails here and not at the first forward pass.
+    ``act(z)`` takes a float64 array (a network's own arrays) and does not validate it again.
     """
-    return _gelu(_z(z), one_of(approximate, ("none", "tanh"), "approximate"))
+
+    name: str
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        one_of(self.name, tuple(ACTIVATIONS), "activation")
+        if not isinstance(self.params, dict):
+            raise TypeError(f"params must be a dict of keyword arguments, got {type(self.params).__name__}")
+        object.__setattr__(self, "params", ACTIVATIONS[self.name].check(self.params))
+
+    @property
+    def definition(self) -> Definition:
+        return ACTIVATIONS[self.name]
+
+    def __call__(self, z):
+        return self.definition.f(z, **self.params)
+
+    def deriv(self, z):
+        return self.definition.df(z, **self.params)
+
+    def expr(self, z):
+        """This activation as a sympy expression of the sympy expression ``z`` (the smooth Softplus)."""
+        import sympy as sp
+
+        return self.definition.sympy(sp, z, **self.params)
+
+    def __str__(self):
+        changed = {k: v for k, v in self.params.items() if v != self.definition.params[k].default}
+        args = ", ".join(f"{k}={v}" for k, v in changed.items())
+        return f"{self.name}({args})" if args else self.name
 
 
-def d_gelu(z, approximate="none"):
-    """GELU'(z) = Phi(z) + z * phi(z), phi the standard normal density.
+def get_activation(spec, **params) -> Activation:
+    """Look up an activation by name (``'relu'``, ``'scaled_relu'``, ...) with optional parameters.
 
-    GELU''(z) = phi(z) (2 - z^2), so GELU' has its minimum -0.1289 at z = -sqrt 2 and its
-    maximum 1.1289 at z = +sqrt 2: unlike the other slopes here, it leaves [0, 1].
+    ``spec`` may also be an :class:`Activation`, returned unchanged.
+    Examples: ``get_activation('scaled_relu', scale=5)``, ``get_activation('leaky_relu', negative_slope=0.1)``.
     """
-    return _d_gelu(_z(z), one_of(approximate, ("none", "tanh"), "approximate"))
+    if isinstance(spec, Activation):
+        return spec
+    if not isinstance(spec, str):
+        raise TypeError(f"activation must be a name or an Activation, got {type(spec).__name__}")
+    return Activation(spec, dict(params))
+
+
+def _public(name):
+    """The validated functions ``name(z, **params)`` and ``d_name(z, **params)`` of an activation's record."""
+    definition = ACTIVATIONS[name]
+    signature = inspect.Signature(
+        [inspect.Parameter("z", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [inspect.Parameter(k, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=p.default)
+           for k, p in definition.params.items()]
+    )  # fmt: skip
+
+    def make(kernel, prefix, what):
+        def fn(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            z = as_array(bound.arguments.pop("z"), "z", finite=False)
+            return kernel(z, **definition.check(bound.arguments))
+
+        fn.__name__ = fn.__qualname__ = prefix + name
+        fn.__signature__ = signature
+        fn.__doc__ = f"{what} of {definition.title}, element-wise: z (any shape) -> float64 array of its shape."
+        return fn
+
+    return make(definition.f, "", "The value"), make(definition.df, "d_", "The derivative")
+
+
+identity, d_identity = _public("identity")
+relu, d_relu = _public("relu")
+leaky_relu, d_leaky_relu = _public("leaky_relu")
+scaled_relu, d_scaled_relu = _public("scaled_relu")
+sigmoid, d_sigmoid = _public("sigmoid")
+tanh, d_tanh = _public("tanh")
+softplus, d_softplus = _public("softplus")
+gelu, d_gelu = _public("gelu")
+
+
+# --- softmax: not element-wise ------------------------------------------------------------------
 
 
 def _shifted_logits(z, temperature, axis):
@@ -286,63 +394,3 @@ def softmax_jacobian(p):
             f"got {short(p.tolist(), 40)} summing to {p.sum():.6g}"
         )
     return np.diag(p) - np.outer(p, p)
-
-
-_REGISTRY = {
-    "identity": (_identity, _d_identity),
-    "relu": (_relu, _d_relu),
-    "leaky_relu": (_leaky_relu, _d_leaky_relu),
-    "scaled_relu": (_scaled_relu, _d_scaled_relu),
-    "sigmoid": (_sigmoid, _d_sigmoid),
-    "tanh": (_tanh, _d_tanh),
-    "softplus": (_softplus, _d_softplus),
-    "gelu": (_gelu, _d_gelu),
-}
-ACTIVATIONS = tuple(_REGISTRY)
-_PUBLIC = {name: globals()[name] for name in ACTIVATIONS}
-
-
-@dataclass(frozen=True)
-class Activation:
-    """An element-wise activation with its derivative: ``act(z)`` and ``act.deriv(z)``.
-
-    ``name`` is a key of :data:`ACTIVATIONS` and ``params`` its keyword arguments, so that
-    :mod:`helpers.symbolic` can rebuild the same function in sympy. Both are checked when the
-    object is made, so a bad name or parameter fails here and not at the first forward pass.
-    ``act(z)`` takes a float64 array (the network's own arrays) and does not validate it again.
-    """
-
-    name: str
-    params: dict = field(default_factory=dict)
-
-    def __post_init__(self):
-        one_of(self.name, ACTIVATIONS, "activation")
-        if not isinstance(self.params, dict):
-            raise TypeError(f"params must be a dict of keyword arguments, got {type(self.params).__name__}")
-        try:
-            _PUBLIC[self.name](np.zeros(1), **self.params)
-        except TypeError as exc:
-            raise TypeError(f"activation {self.name!r} does not take the parameters {self.params}: {exc}") from None
-
-    def __call__(self, z):
-        return _REGISTRY[self.name][0](z, **self.params)
-
-    def deriv(self, z):
-        return _REGISTRY[self.name][1](z, **self.params)
-
-    def __str__(self):
-        args = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.name}({args})" if args else self.name
-
-
-def get_activation(spec, **params) -> Activation:
-    """Look up an activation by name (``'relu'``, ``'scaled_relu'``, ...) with optional parameters.
-
-    ``spec`` may also be an :class:`Activation`, returned unchanged.
-    Examples: ``get_activation('scaled_relu', scale=5)``, ``get_activation('leaky_relu', negative_slope=0.1)``.
-    """
-    if isinstance(spec, Activation):
-        return spec
-    if not isinstance(spec, str):
-        raise TypeError(f"activation must be a name or an Activation, got {type(spec).__name__}")
-    return Activation(spec, dict(params))

@@ -3,7 +3,7 @@
 The homework allows x, y, W1, b1, W2, b2 in (b), and also dl/dy_hat, dz2/dz1, dy_hat/dz3 in (c).
 Each :class:`Answer` pairs the LaTeX a notebook shows with the numpy expression of the same formula,
 evaluated from those variables alone for one sample. Numerator layout throughout: dl/dy_hat is a
-row (1, K), dl/dW2 has the shape of W2^T, (h, K). :func:`check` compares every answer with the
+row (1, K), dl/dW2 has the shape of W2^T, (h, K). :func:`verify` compares every answer with the
 network's own backward pass and with sympy.
 """
 
@@ -17,8 +17,9 @@ import numpy as np
 from helpers import losses
 from helpers._validate import as_array, one_of, shape_is
 from helpers.activations import get_activation
-from helpers.gradcheck import GradCheck, Report, network_gradients, rel_error
+from helpers.gradcheck import network_gradients, rel_error
 from helpers.homework import MLP
+from helpers.verdict import Report, within
 
 
 @dataclass(frozen=True)
@@ -86,14 +87,14 @@ def answers(problem, x, y, W1, b1, W2, b2):
     y = _shaped(y, "y", (K,), f"K = {K}, the rows of W2")
     b2 = _shaped(b2, "b2", (K,), f"K = {K}, the rows of W2")
     f, g = p.activations()
-    hidden = f(W1 @ x + b1)  # f(W1 x + b1): z2, written in the permitted variables
-    y_hat = g(W2 @ hidden + b2)  # g(W2 f(W1 x + b1) + b2)
+    z2 = f(W1 @ x + b1)  # f(W1 x + b1): z2, written in the permitted variables
+    y_hat = g(W2 @ z2 + b2)  # g(W2 f(W1 x + b1) + b2)
     if p.loss == "mse":
         dl_dy_hat = 2 * (y_hat - y)[None, :]
     else:
         dl_dy_hat = ((y_hat - y) / (y_hat * (1 - y_hat)))[None, :] / y.size
     dz2_dz1 = np.diag(f.deriv(W1 @ x + b1))
-    dy_hat_dz3 = np.diag(g.deriv(W2 @ hidden + b2))
+    dy_hat_dz3 = np.diag(g.deriv(W2 @ z2 + b2))
     upstream = dl_dy_hat @ dy_hat_dz3  # (1, K)
     through = upstream @ W2 @ dz2_dz1  # (1, h)
     fx = p.f_tex.format(Z1)
@@ -108,7 +109,7 @@ def answers(problem, x, y, W1, b1, W2, b2):
         Answer(dl, p.dl_dy_hat_tex + r", \quad \hat y = " + p.g_tex.format(z3), dl_dy_hat),
         Answer(dz, rf"\operatorname{{diag}}\big({p.f_prime_tex.format(Z1)}\big)", dz2_dz1),
         Answer(dy, p.dy_hat_dz3_tex, dy_hat_dz3),
-        Answer(r"\frac{\partial \ell}{\partial W^{(2)}}", rf"{fx}\, {dl} {dy}", hidden[:, None] @ upstream),
+        Answer(r"\frac{\partial \ell}{\partial W^{(2)}}", rf"{fx}\, {dl} {dy}", z2[:, None] @ upstream),
         Answer(r"\frac{\partial \ell}{\partial b^{(2)}}", rf"{dl} {dy}", upstream),
         Answer(r"\frac{\partial \ell}{\partial W^{(1)}}", rf"x\, {dl} {dy} W^{{(2)}} {dz}", x[:, None] @ through),
         Answer(r"\frac{\partial \ell}{\partial b^{(1)}}", rf"{dl} {dy} W^{{(2)}} {dz}", through),
@@ -130,21 +131,23 @@ def _shaped(value, name, shape, why):
     return arr
 
 
-GRADIENTS = (("dl/dW2", "dJdW2"), ("dl/db2", "dJdb2"), ("dl/dW1", "dJdW1"), ("dl/db1", "dJdb1"))
+#: The names of the answers, in the order :func:`answers` returns them.
+NAMES = ("y_hat", "dl_dy_hat", "dz2_dz1", "dy_hat_dz3", "dl_dW2", "dl_db2", "dl_dW1", "dl_db1")
 
 
 def _numerator_layout(grads):
-    """The network's gradients (shaped like the parameters) transposed to numerator layout."""
-    return {k: (v.T if v.ndim == 2 else v[None, :]) for k, v in grads.items()}
+    """The parameters' gradients of one sample, dJdW1 (h, n), ..., as numerator-layout derivatives dl_dW1 (n, h),
+    ..., dl_db1 (1, h): each the transpose (a bias's as a row)."""
+    return {f"dl_d{k[3:]}": (v.T if v.ndim == 2 else v[None, :]) for k, v in grads.items() if k != "dJdx"}
 
 
-def check(problem, x, y, seed=0, hidden=4, tol=1e-12):
+def verify(problem, x, y, seed=0, h=4, tol=1e-12):
     """Every answer of ``problem`` for one sample, against the network and against sympy.
 
     y_hat, dl/dy_hat and the two Jacobians are compared with :func:`helpers.jacobians.mlp_jacobians`;
     the four gradients (in numerator layout) with the network's batched backward pass and with
     sympy's exact derivatives. Entry-wise relative error < ``tol``.
-    Returns (the list of :class:`Answer`, a :class:`~helpers.gradcheck.Report`).
+    Returns (the list of :class:`Answer`, a :class:`~helpers.verdict.Report`).
     """
     from helpers import symbolic
     from helpers.jacobians import mlp_jacobians
@@ -154,13 +157,12 @@ def check(problem, x, y, seed=0, hidden=4, tol=1e-12):
     for arr, name, size in ((x, "x", "n"), (y, "y", "K")):
         if arr.size == 0:
             raise ValueError(f"{name} must hold at least one entry ({size} >= 1), got shape {arr.shape}")
-    net = p.net(x.size, hidden, y.size, seed=seed)
+    net = p.net(x.size, h, y.size, seed=seed)
     rows = answers(problem, x, y, *(net.parameters[k] for k in ("W1", "b1", "W2", "b2")))
     jac = mlp_jacobians(net, x, y, p.loss_fn())
     backprop = _numerator_layout(network_gradients(net, x[None, :], y[None, :], p.loss_fn()))
     exact = _numerator_layout(symbolic.network_gradients(net, x[None, :], y[None, :], p.loss_fn()))
-    firsts = zip(("y_hat", "dl/dy_hat", "dz2/dz1", "dy_hat/dz3"), ("y_hat", "dl_dy_hat", "dz2_dz1", "dy_hat_dz3"))
-    network_rows = [GradCheck(name, rel_error(a.value, jac[key]), tol) for (name, key), a in zip(firsts, rows)]
-    network_rows += [GradCheck(name, rel_error(a.value, backprop[k]), tol) for (name, k), a in zip(GRADIENTS, rows[4:])]
-    sympy_rows = [GradCheck(name, rel_error(a.value, exact[k]), tol) for (name, k), a in zip(GRADIENTS, rows[4:])]
+    by_network = {**jac, **backprop}
+    network_rows = [within(name, rel_error(a.value, by_network[name]), tol) for name, a in zip(NAMES, rows)]
+    sympy_rows = [within(name, rel_error(a.value, exact[name]), tol) for name, a in zip(NAMES[4:], rows[4:])]
     return rows, Report([("against the network:", network_rows), ("against sympy:", sympy_rows)])

@@ -11,7 +11,7 @@ import numpy as np
 from helpers import losses
 from helpers._validate import integer, positive
 from helpers.gradcheck import network_gradients
-from helpers.network import Network, check_network
+from helpers.network import Network, as_network
 
 USUAL_INIT = {"relu": "he", "leaky_relu": "he"}  # the rest: LeCun's std sqrt(1/n_in)
 
@@ -26,8 +26,8 @@ def deep_stack(act, depth=8, width=32, n_in=2, gain=1.0, seed=0):
     gain = positive(gain, "gain")
     init = USUAL_INIT.get(act, "lecun")
     net = Network([n_in] + [width] * depth + [1], [act] * depth + ["sigmoid"], init=init, seed=seed)
-    for l in range(1, depth + 1):
-        net.parameters[f"W{l}"] *= gain
+    for layer in range(1, depth + 1):
+        net.parameters[f"W{layer}"] *= gain
     return net
 
 
@@ -39,7 +39,7 @@ def layer_gradient_norms(net, x, y, loss=losses.bce):
 
 def mean_slopes(net, x):
     """Mean of f_l'(z_{2l-1}) over samples and units, per hidden layer: the average factor backprop multiplies by."""
-    check_network(net)
+    as_network(net)
     net.forward(x)
     return np.array([slope.mean() for slope in net.activation_slopes()[:-1]])
 
@@ -47,7 +47,7 @@ def mean_slopes(net, x):
 def dead_units(net, x):
     """Per hidden layer: the fraction of outputs exactly 0, and the number of units 0 for every input (dead)."""
     net.forward(x)
-    outputs = [net.layer_output(l) for l in range(1, net.n_layers)]
+    outputs = [net.layer_output(layer) for layer in range(1, net.n_layers)]
     zero_fraction = np.array([float(np.mean(h == 0)) for h in outputs])
     dead = np.array([int(np.sum(np.all(h == 0, axis=0))) for h in outputs])
     return zero_fraction, dead

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from helpers._validate import short
-
-
-def source_line(fn, marker):
-    """The first line of ``fn``'s source that contains ``marker``, stripped (raises if none does)."""
-    for line in inspect.getsource(fn).splitlines():
-        if marker in line:
-            return line.strip()
-    raise ValueError(f"marker {marker!r} is not in the source of {fn.__qualname__}")
 
 
 def forward_table(net):
@@ -27,12 +17,12 @@ def forward_table(net):
         return "x" if k == 0 else ("y_hat" if k == 2 * net.n_layers else f"z{k}")
 
     rows = [("layer", "operation", "input", "output")]
-    for l, act in enumerate(net.activations, start=1):
-        z_in, z_pre, z_out = net.layer_output(l - 1), net.pre_activation(l), net.layer_output(l)
+    for k, act in enumerate(net.activations, start=1):
+        z_in, z_pre, z_out = net.layer_output(k - 1), net.pre_activation(k), net.layer_output(k)
         rows.append(
-            (f"{2 * l - 1}. Linear{l}", f"{z(2 * l - 1)} = {z(2 * l - 2)} W{l}^T + b{l}", z_in.shape, z_pre.shape)
+            (f"{2 * k - 1}. Linear{k}", f"{z(2 * k - 1)} = {z(2 * k - 2)} W{k}^T + b{k}", z_in.shape, z_pre.shape)
         )
-        rows.append((f"{2 * l}. {act}", f"{z(2 * l)} = {act}({z(2 * l - 1)})", z_pre.shape, z_out.shape))
+        rows.append((f"{2 * k}. {act}", f"{z(2 * k)} = {act}({z(2 * k - 1)})", z_pre.shape, z_out.shape))
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
     return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
 

@@ -1,4 +1,4 @@
-"""Gradient checking: central finite differences, CS231n's relative error, and one report per network.
+"""Gradient checking: central finite differences, CS231n's relative error, backprop's gradients of a network.
 
 Finite differences of a function whose values carry a rounding error of about eps |J| have an
 absolute error of about eps |J| / h on top of the truncation error; :func:`round_off` gives that
@@ -8,13 +8,13 @@ floor, and the norm-wise comparisons below allow for it.
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
 
 import numpy as np
 
 from helpers._validate import as_array, positive, real, short
-from helpers.losses import evaluate
-from helpers.network import check_network
+from helpers.losses import call_loss
+from helpers.network import as_network
+from helpers.verdict import within
 
 # Central-difference stencils as (k, w): f'(x) ~ sum w (f(x + k h) - f(x - k h)) / h.
 # Differences are taken in pairs so that a constant f gives exactly 0.
@@ -123,11 +123,11 @@ def network_gradients(net, x, y, loss):
     loss: loss(y_hat=..., y=...) -> (J, dJ/dy_hat), e.g. ``helpers.losses.mse``.
     The network's gradients are zeroed first, so the result is this one pass.
     """
-    check_network(net)
+    as_network(net)
     net.zero_grad()
-    _, dJ_dy_hat = evaluate(loss, net.forward(x), y)
-    dJ_dx = net.backward(dJ_dy_hat)
-    return {**{k: v.copy() for k, v in net.grads.items()}, "dJdx": dJ_dx}
+    _, dJdy_hat = call_loss(loss, net.forward(x), y)
+    dJdx = net.backward(dJdy_hat)
+    return {**{k: v.copy() for k, v in net.grads.items()}, "dJdx": dJdx}
 
 
 def gradient_norm(net, x, y, loss):
@@ -143,12 +143,12 @@ def numerical_network_gradients(net, x, y, loss, h=1e-3, order=4):
     round-off ~ eps |J| / h ~ 1e-13 for a loss of order 1. The network's parameters and cache
     are as they were afterwards.
     """
-    check_network(net)
+    as_network(net)
     x = as_array(x, "x")
     cache = net.cache
 
     def J():
-        return evaluate(loss, net.forward(x), y)[0]
+        return call_loss(loss, net.forward(x), y)[0]
 
     try:
         out = {f"dJd{k}": numerical_gradient(J, v, h, order) for k, v in net.parameters.items()}
@@ -158,27 +158,9 @@ def numerical_network_gradients(net, x, y, loss, h=1e-3, order=4):
     return out
 
 
-@dataclass
-class GradCheck:
-    """One row of a gradient check: the error of one gradient against a reference, and its tolerance."""
-
-    name: str
-    error: float
-    tol: float
-    metric: str = "max rel err"
-
-    @property
-    def ok(self) -> bool:
-        return self.error < self.tol
-
-    def __str__(self):
-        if self.ok:
-            return f"{self.name:10s} {self.metric} < {self.tol:.0e}  ok"
-        return f"{self.name:10s} {self.metric} = {self.error:.1e}  FAIL (tol {self.tol:.0e})"
-
-
 def compare(grads, reference, tol, norm=False, atol=0.0):
-    """One :class:`GradCheck` per key of ``grads`` against ``reference[key]``.
+    """One :class:`~helpers.verdict.Verdict` per key of ``grads`` against ``reference[key]``, made by
+    :func:`~helpers.verdict.within`.
 
     norm=False uses :func:`rel_error` (entry-wise, CS231n); norm=True uses :func:`norm_rel_error`
     with ``atol`` forgiven per entry.
@@ -187,37 +169,5 @@ def compare(grads, reference, tol, norm=False, atol=0.0):
     if missing:
         raise ValueError(f"reference must have every key of grads; missing {short(missing, 40)}")
     if norm:
-        return [GradCheck(k, norm_rel_error(grads[k], reference[k], atol), tol, "norm rel err") for k in grads]
-    return [GradCheck(k, rel_error(grads[k], reference[k]), tol) for k in grads]
-
-
-@dataclass
-class Report:
-    """Titled groups of :class:`GradCheck` rows; prints one line per row."""
-
-    groups: list  # [(title, [GradCheck, ...]), ...]
-
-    @property
-    def ok(self) -> bool:
-        return all(row.ok for _, rows in self.groups for row in rows)
-
-    def __str__(self):
-        return "\n".join(line for title, rows in self.groups for line in [title, *map(str, rows)])
-
-
-def verify_backprop(net, x, y, loss, tol=1e-10):
-    """Backprop of ``net`` on (x, y) against sympy and against five-point differences, as one report.
-
-    sympy (exact derivatives evaluated with 40 digits): entry-wise relative error < ``tol``.
-    Finite differences (h = 1e-3): norm-wise relative error < ``tol``, forgiving their round-off.
-    """
-    from helpers import symbolic
-
-    grads = network_gradients(net, x, y, loss)
-    J = evaluate(loss, net.forward(x), y)[0]
-    exact = symbolic.network_gradients(net, x, y, loss)
-    fd = numerical_network_gradients(net, x, y, loss, h=1e-3, order=4)
-    return Report([
-        ("against sympy:", compare(grads, exact, tol)),
-        ("against finite differences:", compare(grads, fd, tol, norm=True, atol=round_off(J, 1e-3))),
-    ])  # fmt: skip
+        return [within(k, norm_rel_error(grads[k], reference[k], atol), tol, "norm rel err") for k in grads]
+    return [within(k, rel_error(grads[k], reference[k]), tol) for k in grads]

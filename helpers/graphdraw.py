@@ -1,4 +1,4 @@
-"""Drawing a computational graph (:mod:`helpers.graph`) the way the course draws one.
+"""Drawing a computational graph (:mod:`helpers.computational_graph`) the way the course draws one.
 
 Shapes as in class: variables are bubbles (inputs shaded, computed variables blue), deterministic
 functions (here + and ×) are rounded boxes. Each bubble shows its name, its value and its gradient
@@ -16,7 +16,7 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
 from helpers import plotting
-from helpers.graph import Value, topological_order
+from helpers.computational_graph import Value, topological_order
 
 DX, DY = 1.6, 1.1  # distance between layers, and between slots in a layer
 SIZES = {"input": (1.1, 0.8), "variable": (1.1, 0.8), "operator": (0.5, 0.5), "dummy": (0.0, 0.0)}

@@ -13,9 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from helpers._validate import as_array, shape_is
-from helpers.layers import linear_forward
-from helpers.losses import evaluate
-from helpers.network import check_network
+from helpers.losses import call_loss
+from helpers.network import as_network
 
 
 def mlp_jacobians(net, x, y, loss):
@@ -29,38 +28,49 @@ def mlp_jacobians(net, x, y, loss):
       dl_dy_hat (1, K); the chain dl_dz3 (1, K), dl_dz2 (1, h), dl_dz1 (1, h), dl_dx (1, n);
       dl_dW2 = z2 dl_dz3 (h, K), dl_db2 = dl_dz3 (1, K), dl_dW1 = x dl_dz1 (n, h), dl_db1 = dl_dz1 (1, h).
     """
-    check_network(net)
+    as_network(net)
     if net.n_layers != 2:
         raise ValueError(f"net must have 2 layers (Linear, f, Linear, g), got {net.n_layers}")
     x = as_array(x, "x", ndim=1)
     shape_is(x, (net.sizes[0],), "x")
     W1, b1, W2, b2 = (net.parameters[k] for k in ("W1", "b1", "W2", "b2"))
     f, g = net.activations
-    z1 = linear_forward(x[None, :], W1, b1)[0]
+    # forward, one sample, vectors as 1-D arrays
+    z1 = W1 @ x + b1
     z2 = f(z1)
-    z3 = linear_forward(z2[None, :], W2, b2)[0]
+    z3 = W2 @ z2 + b2
     y_hat = g(z3)
-    _, dl_dy_hat = evaluate(loss, y_hat, y)
-    jac = {"z1": z1, "z2": z2, "z3": z3, "y_hat": y_hat}
-    jac["dz1_dx"], jac["dz3_dz2"] = W1, W2
-    jac["dz2_dz1"] = np.diag(f.deriv(z1))
-    jac["dy_hat_dz3"] = np.diag(g.deriv(z3))
-    jac["dl_dy_hat"] = dl_dy_hat[None, :]
-    jac["dl_dz3"] = jac["dl_dy_hat"] @ jac["dy_hat_dz3"]
-    jac["dl_dz2"] = jac["dl_dz3"] @ jac["dz3_dz2"]
-    jac["dl_dz1"] = jac["dl_dz2"] @ jac["dz2_dz1"]
-    jac["dl_dx"] = jac["dl_dz1"] @ jac["dz1_dx"]
-    jac["dl_dW2"] = z2[:, None] @ jac["dl_dz3"]
-    jac["dl_db2"] = jac["dl_dz3"]
-    jac["dl_dW1"] = x[:, None] @ jac["dl_dz1"]
-    jac["dl_db1"] = jac["dl_dz1"]
-    return jac
+    # the Jacobian of each layer
+    dz1_dx = W1
+    dz2_dz1 = np.diag(f.deriv(z1))
+    dz3_dz2 = W2
+    dy_hat_dz3 = np.diag(g.deriv(z3))
+    dl_dy_hat = call_loss(loss, y_hat, y)[1][None, :]  # a row: numerator layout
+    # the chain rule, multiplied to the right
+    dl_dz3 = dl_dy_hat @ dy_hat_dz3
+    dl_dz2 = dl_dz3 @ dz3_dz2
+    dl_dz1 = dl_dz2 @ dz2_dz1
+    dl_dx = dl_dz1 @ dz1_dx
+    # the parameters: dl/dW has the shape of W^T
+    dl_dW2, dl_db2 = z2[:, None] @ dl_dz3, dl_dz3
+    dl_dW1, dl_db1 = x[:, None] @ dl_dz1, dl_dz1
+    return dict(
+        z1=z1, z2=z2, z3=z3, y_hat=y_hat,
+        dz1_dx=dz1_dx, dz2_dz1=dz2_dz1, dz3_dz2=dz3_dz2, dy_hat_dz3=dy_hat_dz3,
+        dl_dy_hat=dl_dy_hat, dl_dz3=dl_dz3, dl_dz2=dl_dz2, dl_dz1=dl_dz1, dl_dx=dl_dx,
+        dl_dW2=dl_dW2, dl_db2=dl_db2, dl_dW1=dl_dW1, dl_db1=dl_db1,
+    )  # fmt: skip
 
 
 def parameter_gradients(jac):
-    """The gradients a descent step subtracts, each shaped like its parameter (what PyTorch's ``W.grad``
-    holds): the transposes of the numerator-layout derivatives in ``jac`` (a dict of :func:`mlp_jacobians`).
+    """The gradients a descent step subtracts, each shaped like its parameter (``net.grads``, PyTorch's
+    ``W.grad``): the transposes of the numerator-layout derivatives in ``jac`` (a dict of :func:`mlp_jacobians`).
 
-    Returns {"W1": (h, n), "b1": (h,), "W2": (K, h), "b2": (K,)}.
+    Returns {"dJdW1": (h, n), "dJdb1": (h,), "dJdW2": (K, h), "dJdb2": (K,)}, J = l for one sample.
     """
-    return {"W1": jac["dl_dW1"].T, "b1": jac["dl_db1"][0], "W2": jac["dl_dW2"].T, "b2": jac["dl_db2"][0]}
+    return {
+        "dJdW1": jac["dl_dW1"].T,
+        "dJdb1": jac["dl_db1"][0],
+        "dJdW2": jac["dl_dW2"].T,
+        "dJdb2": jac["dl_db2"][0],
+    }

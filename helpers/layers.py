@@ -2,7 +2,8 @@
 
 Row-vector convention as in PyTorch: a batch is x of shape (N, in), a weight W has shape (out, in),
 so z = x W^T + b. For one sample (N = 1) this is the column form z = W x + b of the source.
-Gradients are of the objective J: ``dJ_dz`` is dJ/dz, of z's shape.
+Gradients are of the objective J, each in its variable's own shape: ``dJdz`` is dJ/dz stored like z
+(the homework skeleton's spelling; PyTorch's ``z.grad``).
 """
 
 from __future__ import annotations
@@ -15,16 +16,22 @@ def linear_forward(x, W, b):
     return z
 
 
-def linear_backward(dJ_dz, x, W):
-    """Given dJ/dz (N, out): returns dJ/dx (N, in), dJ/dW (out, in), dJ/db (out,).
+def linear_backward(dJdz, x, W):
+    """Given dJdz (N, out) and the forward's x (N, in) and W (out, in): returns dJdx (N, in), dJdW (out, in),
+    dJdb (out,).
 
-    dJ/dW = sum over samples of the outer product dJ/dz_i x_i^T, i.e. dJ_dz^T x.
+    dJ/dW = sum over samples of the outer product dJ/dz_i x_i^T, i.e. dJdz^T x.
     """
-    return dJ_dz @ W, dJ_dz.T @ x, dJ_dz.sum(axis=0)
+    return dJdz @ W, dJdz.T @ x, dJdz.sum(axis=0)
 
 
-def activation_backward(dJ_da, z, act):
-    """a = act(z) element-wise: dJ/dz = act'(z) * dJ/da (the diagonal Jacobian applied).  Shapes equal."""
-    dJ_dz = act.deriv(z)
-    dJ_dz *= dJ_da
-    return dJ_dz
+def activation_forward(z, act):
+    """a = act(z), element-wise.  Any shape -> the same shape."""
+    return act(z)
+
+
+def activation_backward(dJda, z, act):
+    """Given dJda and the forward's z (same shapes): dJdz = act'(z) * dJda, the diagonal Jacobian applied."""
+    dJdz = act.deriv(z)
+    dJdz *= dJda
+    return dJdz

@@ -5,7 +5,7 @@ has the prediction's shape. ``reduction='mean'`` divides by the number of elemen
 does; ``reduction='sum'`` adds them up (the source's ||y_hat - y||^2); ``reduction='none'`` returns
 the loss of each element (an array of the prediction's shape) with its gradient, as PyTorch's does.
 
-Code that is handed a loss calls it through :func:`evaluate`, with keywords: ``loss(y_hat=..., y=...)``.
+Code that is handed a loss calls it through :func:`call_loss`, with keywords: ``loss(y_hat=..., y=...)``.
 So both argument orders work, ``mse(y_hat, y)`` here and the homework's ``mse_loss(y, y_hat)``,
 and a loss of logits (``bce_with_logits(z, y)``) is refused with a message instead of silently
 receiving the arguments swapped.
@@ -25,7 +25,7 @@ _BCE_LOG_CLAMP = -100.0  # PyTorch's BCELoss clamps log(p) at -100
 _BCE_EPS = 1e-12  # and its backward divides by max(p (1 - p), 1e-12)
 
 
-def evaluate(loss, y_hat, y):
+def call_loss(loss, y_hat, y):
     """``loss(y_hat=y_hat, y=y)``, checked: returns (J, dJ/dy_hat) with the gradient of ``y_hat``'s shape.
 
     loss: a function taking the keywords ``y_hat`` and ``y`` and returning ``(J, dJ/dy_hat)``, such as

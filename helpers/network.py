@@ -1,7 +1,7 @@
 """A fully connected network with a hand-written backward pass, in numpy float64.
 
-:class:`Network` stacks L linear layers, each followed by an element-wise activation. For layer
-l = 1..L, with z_0 = x (N, n_0):
+:class:`Network` stacks L linear layers, each followed by an element-wise activation. For each layer,
+numbered l = 1..L, with z_0 = x (N, n_0):
 
     z_{2l-1} = z_{2l-2} W_l^T + b_l      (the pre-activation, read with ``pre_activation(l)``)
     z_{2l}   = f_l(z_{2l-1})             (the layer's output, read with ``layer_output(l)``)
@@ -17,7 +17,7 @@ import numpy as np
 
 from helpers._validate import as_array, integer, one_of, shape_is, short
 from helpers.activations import get_activation
-from helpers.layers import activation_backward, linear_backward, linear_forward
+from helpers.layers import activation_backward, activation_forward, linear_backward, linear_forward
 
 #: Weight initialisations: name -> std of W_l as a function of (n_in, n_out).
 INITS = {
@@ -47,8 +47,8 @@ def _sizes(sizes):
     return sizes
 
 
-def check_network(net, name: str = "net"):
-    """Raise a TypeError unless ``net`` is a :class:`Network` (or an MLP); returns it."""
+def as_network(net, name: str = "net"):
+    """``net`` if it is a :class:`Network` (or an MLP), else a TypeError naming ``name``."""
     if not isinstance(net, Network):
         raise TypeError(f"{name} must be a Network or an MLP, got {type(net).__name__}")
     return net
@@ -65,7 +65,8 @@ class Network:
         biases 0 for the last three.
     seed: an integer >= 0 seeding numpy's Generator, so two networks with the same arguments are identical.
 
-    ``parameters`` holds W1, b1, ..., ``grads`` the homework's dJdW1, dJdb1, ... of the same shapes.
+    ``parameters`` holds W1, b1, ...; ``grads`` holds dJdW1, dJdb1, ..., each the gradient of J in its
+    parameter's shape (the homework skeleton's names; PyTorch's ``W1.grad``).
     """
 
     def __init__(self, sizes, activations, *, init="randn", seed=0):
@@ -80,9 +81,9 @@ class Network:
         self.activations = [get_activation(a) for a in activations]
         rng = np.random.default_rng(seed)
         self.parameters = {}
-        for l, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-            self.parameters[f"W{l}"] = INITS[init](n_in, n_out) * rng.standard_normal((n_out, n_in))
-            self.parameters[f"b{l}"] = rng.standard_normal(n_out) if init == "randn" else np.zeros(n_out)
+        for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+            self.parameters[f"W{layer}"] = INITS[init](n_in, n_out) * rng.standard_normal((n_out, n_in))
+            self.parameters[f"b{layer}"] = rng.standard_normal(n_out) if init == "randn" else np.zeros(n_out)
         self.grads = {f"dJd{k}": np.zeros_like(v) for k, v in self.parameters.items()}
         self.cache = {}
 
@@ -97,10 +98,10 @@ class Network:
         if z.shape[0] == 0:
             raise ValueError(f"x must hold at least one sample, got shape {z.shape}")
         self.cache = {"z0": z}
-        for l, act in enumerate(self.activations, start=1):
-            pre = linear_forward(z, self.parameters[f"W{l}"], self.parameters[f"b{l}"])
-            z = act(pre)
-            self.cache[f"z{2 * l - 1}"], self.cache[f"z{2 * l}"] = pre, z
+        for layer, act in enumerate(self.activations, start=1):
+            pre = linear_forward(z, self.parameters[f"W{layer}"], self.parameters[f"b{layer}"])
+            z = activation_forward(pre, act)
+            self.cache[f"z{2 * layer - 1}"], self.cache[f"z{2 * layer}"] = pre, z
         return z
 
     def backward(self, dJdy_hat):
@@ -109,14 +110,14 @@ class Network:
         Adds dJ/dW_l, dJ/db_l into ``grads``; returns dJ/dx (N, n_0).
         """
         self._need_forward("backward")
-        dJ_dz = as_array(dJdy_hat, "dJdy_hat")
-        shape_is(dJ_dz, self.layer_output(self.n_layers).shape, "dJdy_hat")
-        for l in range(self.n_layers, 0, -1):
-            dJ_dz = activation_backward(dJ_dz, self.pre_activation(l), self.activations[l - 1])
-            dJ_dz, dJ_dW, dJ_db = linear_backward(dJ_dz, self.layer_output(l - 1), self.parameters[f"W{l}"])
-            self.grads[f"dJdW{l}"] += dJ_dW
-            self.grads[f"dJdb{l}"] += dJ_db
-        return dJ_dz
+        dJdz = as_array(dJdy_hat, "dJdy_hat")
+        shape_is(dJdz, self.layer_output(self.n_layers).shape, "dJdy_hat")
+        for layer in range(self.n_layers, 0, -1):
+            dJdz = activation_backward(dJdz, self.pre_activation(layer), self.activations[layer - 1])
+            dJdz, dJdW, dJdb = linear_backward(dJdz, self.layer_output(layer - 1), self.parameters[f"W{layer}"])
+            self.grads[f"dJdW{layer}"] += dJdW
+            self.grads[f"dJdb{layer}"] += dJdb
+        return dJdz
 
     def zero_grad(self):
         """Zero every gradient in place (step 3 of the five); the forward cache stays for backward."""
@@ -132,29 +133,29 @@ class Network:
         if "z0" not in self.cache:
             raise RuntimeError(f"{what}() needs the cache of a forward() call; call forward(x) first")
 
-    def _layer(self, l, lo):
-        l = integer(l, "l")
-        if not lo <= l <= self.n_layers:
-            raise ValueError(f"l must be a layer number in {lo}..{self.n_layers}, got {l}")
-        return l
+    def _layer(self, layer, lo):
+        layer = integer(layer, "layer")
+        if not lo <= layer <= self.n_layers:
+            raise ValueError(f"layer must be a layer number in {lo}..{self.n_layers}, got {layer}")
+        return layer
 
-    def pre_activation(self, l):
-        """z_{2l-1} = z_{2l-2} W_l^T + b_l of the last forward pass, (N, n_l); l = 1..L."""
+    def pre_activation(self, layer):
+        """z_{2l-1} = z_{2l-2} W_l^T + b_l of the last forward pass for l = ``layer`` = 1..L, (N, n_l)."""
         self._need_forward("pre_activation")
-        return self.cache[f"z{2 * self._layer(l, 1) - 1}"]
+        return self.cache[f"z{2 * self._layer(layer, 1) - 1}"]
 
-    def layer_output(self, l):
-        """z_{2l} = f_l(z_{2l-1}) of the last forward pass, (N, n_l); l = 0 gives x, l = L gives y_hat."""
+    def layer_output(self, layer):
+        """z_{2l} = f_l(z_{2l-1}) of the last forward pass for l = ``layer``, (N, n_l); 0 gives x, L gives y_hat."""
         self._need_forward("layer_output")
-        return self.cache[f"z{2 * self._layer(l, 0)}"]
+        return self.cache[f"z{2 * self._layer(layer, 0)}"]
 
     def activation_slopes(self):
         """f_l'(z_{2l-1}) for l = 1..L from the last forward pass: the diagonals backprop multiplies by.
 
         Returns a list of L arrays, the l-th of shape (N, n_l).
         """
-        return [act.deriv(self.pre_activation(l)) for l, act in enumerate(self.activations, start=1)]
+        return [act.deriv(self.pre_activation(layer)) for layer, act in enumerate(self.activations, start=1)]
 
     def grad_norms(self):
         """Frobenius norm of dJ/dW_l for each layer l = 1..L, as a list of floats."""
-        return [float(np.linalg.norm(self.grads[f"dJdW{l}"])) for l in range(1, self.n_layers + 1)]
+        return [float(np.linalg.norm(self.grads[f"dJdW{layer}"])) for layer in range(1, self.n_layers + 1)]

@@ -10,7 +10,6 @@ uses matplotlib's constrained layout, so no text overlaps other text or leaves t
 from __future__ import annotations
 
 import io
-import math
 
 import numpy as np
 from matplotlib.figure import Figure as _MplFigure
@@ -29,10 +28,10 @@ class Figure(_MplFigure):
         return buf.getvalue()
 
 
-def figure(nrows=1, ncols=1, size=(6.0, 3.5), **subplot_kw):
+def figure(nrows=1, ncols=1, size=(6.0, 3.5), squeeze=True, **subplot_kw):
     """A new :class:`Figure` with constrained layout and its axes (one Axes, or an array (nrows, ncols))."""
     fig = Figure(figsize=size, dpi=90, layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
+    axes = fig.subplots(nrows, ncols, squeeze=squeeze, subplot_kw=subplot_kw or None)
     return fig, axes
 
 
@@ -67,10 +66,10 @@ def loss_curves(histories, title="", log=True, logx=False, ylabel="J", size=(6.0
     )
 
 
-def training_runs(histories, live_units, floor, floor_label, hidden):
+def training_runs(histories, live_units, floor, floor_label, width):
     """Two panels: J per step (log scale) with a dashed ``floor``, and the hidden units still alive per step.
 
-    histories, live_units: {label: values per step}; hidden: the number of hidden units.
+    histories, live_units: {label: values per step}; width: the number of hidden units.
     """
     fig, (ax_loss, ax_live) = figure(1, 2, size=(9.4, 3.4))
     for label, history in histories.items():
@@ -78,7 +77,7 @@ def training_runs(histories, live_units, floor, floor_label, hidden):
         ax_live.plot(np.arange(1, len(live_units[label]) + 1), live_units[label], label=label)
     ax_loss.axhline(floor, color="0.3", ls="--", lw=1, label=floor_label)
     ax_loss.set(yscale="log", xlabel="step", ylabel="J (log scale)", title="the objective")
-    ax_live.set(xlabel="step", ylabel="live hidden units", ylim=(-0.5, hidden + 0.5),
+    ax_live.set(xlabel="step", ylabel="live hidden units", ylim=(-0.5, width + 0.5),
                 title="hidden units active on at least one input")  # fmt: skip
     ax_loss.legend(loc="upper right", fontsize=8)
     ax_live.legend(loc="center right", fontsize=8)
@@ -190,49 +189,70 @@ def draw_softmax(ax, z, temperature):
 
 # Activation derivatives (06) ------------------------------------------------------------------
 
-GELU_SLOPE_EXTREMES = (-math.sqrt(2.0), math.sqrt(2.0))  # GELU''(x) = phi(x) (2 - x^2) = 0
+
+def derivative_panels(count):
+    """The figure of problem 1.5(c) for ``count`` activations, two panels a row; draw on it with
+    :func:`draw_derivatives`. Returns (fig, axes (rows, 2))."""
+    rows = (count + 1) // 2
+    fig, axes = figure(rows, 2, size=(7.4, 2.7 * rows), squeeze=False)
+    for ax in axes.ravel()[count:]:
+        ax.set_visible(False)
+    return fig, axes
 
 
-def derivative_panels():
-    """The 2x2 figure of problem 1.5(c); draw it with :func:`draw_derivatives`."""
-    return figure(2, 2, size=(7.4, 5.4))
-
-
-def _branches(ax, x, slope_left, slope_right, at_zero, colour="tab:blue"):
-    """A step function drawn as its two branches (no vertical segment at 0), the value at 0 a dot."""
+def _branches(ax, act, x):
+    """A kinked slope drawn as its two branches (no vertical segment at 0): open circles for the one-sided
+    limits at 0, a dot for the value PyTorch takes there; a small left slope pointed at with an arrow."""
+    left_slope, right_slope, at_zero = (float(v) for v in act.deriv(np.array([-1.0, 1.0, 0.0])))
     left, right = x[x < 0], x[x > 0]
-    ax.plot(left, np.full_like(left, slope_left), color=colour)
-    ax.plot(right, np.full_like(right, slope_right), color=colour)
-    ax.plot([0, 0], [slope_left, slope_right], "o", mfc="white", color=colour, ms=5)
-    ax.plot([0], [at_zero], "o", color=colour, ms=5, label=f"value at 0: {at_zero:g} (PyTorch)")
+    ax.plot(left, np.full_like(left, left_slope), color="tab:blue")
+    ax.plot(right, np.full_like(right, right_slope), color="tab:blue")
+    ax.plot([0, 0], [left_slope, right_slope], "o", mfc="white", color="tab:blue", ms=5)
+    ax.plot([0], [at_zero], "o", color="tab:blue", ms=5, label=f"value at 0: {at_zero:g} (PyTorch)")
+    if 0 < abs(left_slope) < 0.15:  # too close to 0 to see: say it
+        ax.annotate(f"slope {left_slope:.3g} for x < 0", xy=(-2.0, left_slope), xytext=(-3.8, 0.45), fontsize=8,
+                    arrowprops={"arrowstyle": "->", "color": "0.3"})  # fmt: skip
 
 
-def draw_derivatives(axes, negative_slope, beta):
-    """ReLU', LeakyReLU', Softplus' and GELU' on the four axes of :func:`derivative_panels`."""
+def _slope_extremes(act, x, slope):
+    """The interior minima and maxima of a smooth slope on the grid x, each refined by a parabola through
+    its grid neighbours: [(x, slope there, 'min' or 'max'), ...]."""
+    found = []
+    for i in range(1, len(x) - 1):
+        rise, fall = slope[i] - slope[i - 1], slope[i + 1] - slope[i]
+        if rise * fall < 0:
+            curvature = slope[i - 1] - 2 * slope[i] + slope[i + 1]
+            xe = x[i] + 0.5 * (x[1] - x[0]) * (slope[i - 1] - slope[i + 1]) / curvature
+            found.append((xe, float(act.deriv(np.array([xe]))[0]), "max" if rise > 0 else "min"))
+    return found
+
+
+def draw_derivatives(axes, activations):
+    """The slope of each activation (a list of :class:`~helpers.activations.Activation`) on the axes of
+    :func:`derivative_panels`, titled from its record: kinked ones as two branches with PyTorch's value at 0,
+    smooth ones as a curve with its value at 0 and the minima and maxima of the slope marked."""
     x = np.linspace(-4, 4, 801)
-    (relu_ax, leaky_ax), (soft_ax, gelu_ax) = axes
-    for ax in axes.ravel():
+    for ax, act in zip(axes.ravel(), activations):
         ax.clear()
         ax.axhline(0, color="0.85", lw=0.8)
         ax.axvline(0, color="0.85", lw=0.8)
-    _branches(relu_ax, x, 0.0, 1.0, float(A.d_relu(0.0)))
-    _branches(leaky_ax, x, negative_slope, 1.0, float(A.d_leaky_relu(0.0, negative_slope)))
-    leaky_ax.annotate(f"slope {negative_slope:.3g} for x < 0", xy=(-2.0, negative_slope), xytext=(-3.8, 0.45),
-                      fontsize=8, arrowprops={"arrowstyle": "->", "color": "0.3"})  # fmt: skip
-    soft_ax.plot(x, A.d_softplus(x, beta), color="tab:blue")
-    soft_ax.plot([0], [0.5], "o", color="tab:blue", ms=5, label="value at 0: 0.5")
-    gelu_ax.plot(x, A.d_gelu(x), color="tab:blue")
-    gelu_ax.plot([0], [0.5], "o", color="tab:blue", ms=5, label="value at 0: 0.5")
-    for xe, ytext in zip(GELU_SLOPE_EXTREMES, (0.55, 0.35)):
-        ye = float(A.d_gelu(xe))
-        gelu_ax.plot([xe], [ye], "s", color="tab:red", ms=5)
-        gelu_ax.annotate(f"{'min' if xe < 0 else 'max'} {ye:.4f} at x = {'-' if xe < 0 else '+'}√2",
-                         xy=(xe, ye), xytext=(-3.9 if xe < 0 else 0.3, ytext), fontsize=8,
-                         arrowprops={"arrowstyle": "->", "color": "0.3"})  # fmt: skip
-    titles = ("ReLU'(x)", f"LeakyReLU'(x), slope {negative_slope:.3g}", f"Softplus'(x), β = {beta:.3g}", "GELU'(x)")
-    for ax, title in zip(axes.ravel(), titles):
-        ax.set(title=title, xlabel="x", ylabel="slope", ylim=(-0.25, 1.25), xlim=(-4, 4))
-        ax.legend(loc="lower right", fontsize=7)
+        slope = act.deriv(x)
+        if act.definition.kink:
+            _branches(ax, act, x)
+        else:
+            ax.plot(x, slope, color="tab:blue")
+            at_zero = float(act.deriv(np.array([0.0]))[0])
+            ax.plot([0], [at_zero], "o", color="tab:blue", ms=5, label=f"value at 0: {at_zero:g}")
+            for xe, ye, kind in _slope_extremes(act, x, slope):
+                ax.plot([xe], [ye], "s", color="tab:red", ms=5)
+                offset = (-60, 28) if kind == "min" else (10, -32)  # a minimum's label above it, a maximum's below
+                label = f"{kind} {ye:.4f}\nat x = {xe:+.3f}"
+                ax.annotate(label, xy=(xe, ye), xytext=offset, textcoords="offset points", fontsize=7,
+                            arrowprops={"arrowstyle": "->", "color": "0.3"})  # fmt: skip
+        shown = [f"{p.label} = {act.params[k]:.3g}" for k, p in act.definition.params.items() if p.slider]
+        ax.set(title=", ".join([f"{act.definition.title}'(x)", *shown]), xlabel="x", ylabel="slope", xlim=(-4, 4),
+               ylim=(min(-0.25, slope.min() - 0.1), max(1.25, slope.max() + 0.1)))  # fmt: skip
+        ax.legend(loc="upper left", fontsize=7)
 
 
 # Linear maps (07) -----------------------------------------------------------------------------
@@ -240,8 +260,8 @@ def draw_derivatives(axes, negative_slope, beta):
 
 def draw_transformation(ax, M, title, mirror_angle=None, shape=None):
     """A grid and a shape before (grey, dashed outline) and after (orange) the 2x2 map M; a reflection's mirror
-    axis dashed. shape: (k, 2) polygon, by default the letter F of :func:`helpers.linear.letter_f`."""
-    from helpers.linear import letter_f
+    axis dashed. shape: (k, 2) polygon, by default the letter F of :func:`helpers.linear_transformations.letter_f`."""
+    from helpers.linear_transformations import letter_f
 
     shape = letter_f() if shape is None else shape
     ax.clear()
@@ -299,12 +319,12 @@ def edge_on_view(w, points):
 CLASS_STYLE = {0: {"color": "tab:blue", "marker": "o"}, 1: {"color": "tab:orange", "marker": "^"}}
 
 
-def hidden_space(x, labels, hidden, w, c, titles):
+def hidden_space(x, labels, z2, w, c, titles):
     """Three panels: the rings in the input plane; their images under one tanh layer in 3-D, seen edge-on to
     the plane w.h + c = 0 that the output unit draws (the plane is the dashed line); and each point's signed
     distance to that plane, by class.
 
-    x: (n, 2), labels: (n, 1) in {0, 1}, hidden: (n, 3) = tanh(x W1^T + b1), w: (3,), c: float.
+    x: (n, 2), labels: (n, 1) in {0, 1}, z2: (n, 3) = tanh(x W1^T + b1), w: (3,), c: float.
     """
     fig = Figure(figsize=(12.6, 4.2), dpi=90, layout="constrained")
     fig.get_layout_engine().set(wspace=0.1)  # room for the 3-D panel's labels, which the layout does not see
@@ -315,12 +335,12 @@ def hidden_space(x, labels, hidden, w, c, titles):
     ax_h.set_box_aspect((1, 1, 1))  # a cube drawn as a cube, so that edge-on in the data is edge-on on screen
     y = np.ravel(labels)
     for label, style in CLASS_STYLE.items():
-        ax_h.scatter(*hidden[y == label].T, s=8, depthshade=False, label=f"class {label}", **style)
+        ax_h.scatter(*z2[y == label].T, s=8, depthshade=False, label=f"class {label}", **style)
     polygon = plane_in_cube(w, c)
     if len(polygon):
         outline = np.vstack([polygon, polygon[:1]])
         ax_h.plot(*outline.T, color="0.2", ls="--", lw=1.2, label="the plane w·h + c = 0")
-    ax_h.view_init(*edge_on_view(w, hidden))
+    ax_h.view_init(*edge_on_view(w, z2))
     ticks = [-1, 0, 1]
     ax_h.set(xlim=(-1, 1), ylim=(-1, 1), zlim=(-1, 1), xticks=ticks, yticks=ticks, zticks=ticks)
     ax_h.set_xlabel("$h_1$", labelpad=2)
@@ -330,7 +350,7 @@ def hidden_space(x, labels, hidden, w, c, titles):
     ax_h.set_title(titles[1])
     ax_h.legend(loc="upper left", fontsize=8)
     ax_d = fig.add_subplot(1, 3, 3)
-    distance = (hidden @ w + c) / np.linalg.norm(w)
+    distance = (z2 @ w + c) / np.linalg.norm(w)
     bins = np.linspace(distance.min(), distance.max(), 31)
     for label, style in CLASS_STYLE.items():
         ax_d.hist(distance[y == label], bins=bins, color=style["color"], alpha=0.8, label=f"class {label}")

@@ -1,7 +1,9 @@
 """The same activations, losses and network written in sympy and differentiated by sympy.
 
-This is the independent oracle of the tests and the source of the derivations the notebooks show.
-Importing it imports sympy; ``import helpers`` does not.
+This is the independent oracle of the tests and the source of the derivations the notebooks show:
+each activation's sympy expression stands in its record, beside the function it checks; this module
+builds losses and whole networks from them and differentiates exactly. Importing it imports sympy;
+``import helpers`` does not. :mod:`helpers.verify` compares the package against it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sympy as sp
 
 from helpers._validate import as_array, one_of, shape_is
 from helpers.activations import get_activation
-from helpers.network import check_network
+from helpers.network import as_network
 
 
 def _heaviside(x, h0=0.5):
@@ -25,44 +27,13 @@ def _heaviside(x, h0=0.5):
 _MODULES = [{"Heaviside": _heaviside}, "mpmath"]
 
 
-def relu(z):
-    """ReLU(z) = z H(z) with H(0) = 0, so that sympy's derivative H(z) + z delta(z) is 0 at 0, as PyTorch's.
-
-    (Heaviside rather than Piecewise: nested Piecewise makes sympy's diff slow by orders of magnitude.)
-    """
-    return z * sp.Heaviside(z, 0)
-
-
 def activation_expr(spec, z):
-    """sympy expression of an activation (name or Activation) at the sympy expression ``z``.
+    """The sympy expression of an activation (a name or an Activation) at the sympy expression ``z``.
 
+    Read from the activation's record (:data:`helpers.activations.ACTIVATIONS`), with its parameters.
     Softplus is the smooth log(1 + e^{beta z}) / beta: PyTorch's threshold switch is a float shortcut.
     """
-    act = get_activation(spec)
-    p = act.params
-    exprs = {
-        "identity": lambda: z,
-        "relu": lambda: relu(z),
-        "leaky_relu": lambda: _leaky(z, sp.nsimplify(p.get("negative_slope", 0.01))),
-        "scaled_relu": lambda: sp.nsimplify(p.get("scale", 5.0)) * relu(z),
-        "sigmoid": lambda: 1 / (1 + sp.exp(-z)),
-        "tanh": lambda: sp.tanh(z),
-        "softplus": lambda: sp.log(1 + sp.exp(sp.nsimplify(p.get("beta", 1.0)) * z)) / sp.nsimplify(p.get("beta", 1.0)),
-        "gelu": lambda: _gelu(z, p.get("approximate", "none")),
-    }
-    return exprs[act.name]()
-
-
-def _leaky(z, a):
-    """a z + (1 - a) z H(z): slope a for z <= 0 (including 0, as PyTorch) and 1 for z > 0."""
-    return a * z + (1 - a) * relu(z)
-
-
-def _gelu(z, approximate):
-    if approximate == "tanh":
-        u = sp.sqrt(2 / sp.pi) * (z + sp.Rational(44715, 10**6) * z**3)
-        return z / 2 * (1 + sp.tanh(u))
-    return z / 2 * (1 + sp.erf(z / sp.sqrt(2)))
+    return get_activation(spec).expr(z)
 
 
 def loss_expr(name, p, y):
@@ -136,11 +107,11 @@ def loss_of(loss):
 
 
 def _objective(net, X, params, y, name, reduction):
-    """J as a sympy expression, from sympy matrices X (N, n_0) and params W{l}, b{l} (1, n_l)."""
+    """J as a sympy expression, from sympy matrices X (N, n_0) and params W1, b1, ... (b's as rows (1, n_l))."""
     Z = X
-    for l, act in enumerate(net.activations, start=1):
-        pre = Z * params[f"W{l}"].T + sp.ones(Z.shape[0], 1) * params[f"b{l}"]
-        Z = pre.applyfunc(lambda e, act=act: activation_expr(act, e))
+    for layer, act in enumerate(net.activations, start=1):
+        pre = Z * params[f"W{layer}"].T + sp.ones(Z.shape[0], 1) * params[f"b{layer}"]
+        Z = pre.applyfunc(act.expr)
     terms = [loss_expr(name, Z[i, j], sp.nsimplify(y[i, j])) for i in range(y.shape[0]) for j in range(y.shape[1])]
     return sp.Add(*terms) / (y.size if reduction == "mean" else 1)
 
@@ -153,7 +124,7 @@ def network_gradients(net, x, y, loss, dps=40):
     J with ``sp.diff`` and evaluates with mpmath at ``dps`` digits. Returns the same dict as
     :func:`helpers.gradcheck.network_gradients`: dJdW1, dJdb1, ..., dJdx.
     """
-    check_network(net)
+    as_network(net)
     x = as_array(x, "x", ndim=2)
     shape_is(x, (None, net.sizes[0]), "x")
     if len(x) == 0:
@@ -174,18 +145,3 @@ def network_gradients(net, x, y, loss, dps=40):
         shape = arr.shape if key == "x" else net.parameters[key].shape
         out[f"dJd{key}"] = np.array([next(flat) for _ in range(arr.size)]).reshape(shape)
     return out
-
-
-def verify_derivative(act, grid, fd_grid, sympy_tol=1e-12, fd_tol=1e-8):
-    """``act.deriv`` against sympy (1000 digits) on ``grid`` and five-point differences (h = 1e-4) on ``fd_grid``.
-
-    act: an :class:`~helpers.activations.Activation`; grid, fd_grid: 1-D arrays (keep ``fd_grid`` off
-    kinks such as 0). Returns a :class:`~helpers.gradcheck.Report` with one row each, named by ``act``.
-    """
-    from helpers.gradcheck import GradCheck, Report, numerical_gradient, rel_error
-
-    grid, fd_grid = np.asarray(grid, dtype=np.float64), np.asarray(fd_grid, dtype=np.float64)
-    exact = elementwise(lambda z: derivative(activation_expr(act, z), z), grid)
-    fd = np.array([numerical_gradient(lambda p=p: float(act(p)[0]), p, h=1e-4, order=4)[0] for p in fd_grid[:, None]])
-    return Report([(str(act), [GradCheck("sympy", rel_error(act.deriv(grid), exact), sympy_tol),
-                               GradCheck("fin. diff.", rel_error(act.deriv(fd_grid), fd), fd_tol)])])  # fmt: skip

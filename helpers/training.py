@@ -3,9 +3,9 @@
 PyTorch's names for the five steps, and the helpers that do them:
 
     1 forward          y_hat = model(x)                  y_hat = net.forward(x)
-    2 loss             loss = criterion(y_hat, y)        J, dJ_dy_hat = loss(y_hat=y_hat, y=y)
+    2 loss             loss = criterion(y_hat, y)        J, dJdy_hat = loss(y_hat=y_hat, y=y)
     3 zero gradients   optimizer.zero_grad()             net.zero_grad()
-    4 backward         loss.backward()                   net.backward(dJ_dy_hat)
+    4 backward         loss.backward()                   net.backward(dJdy_hat)
     5 update           optimizer.step()                  sgd_update(net, lr)
 """
 
@@ -15,9 +15,9 @@ import numbers
 
 import numpy as np
 
-from helpers._validate import integer, positive, short
-from helpers.losses import evaluate
-from helpers.network import check_network
+from helpers._validate import boolean, integer, positive, short
+from helpers.losses import call_loss
+from helpers.network import as_network
 
 #: The most steps :func:`train` takes in one call, so that a typo (10**9) fails at once instead of running for days.
 MAX_STEPS = 100_000
@@ -32,9 +32,11 @@ def _factor(diverged):
 
 
 def sgd_update(net, lr):
-    """theta <- theta - lr * dJ/dtheta, in place, for every parameter of ``net`` (PyTorch's optimizer.step())."""
-    check_network(net)
-    lr = positive(lr, "lr")
+    """theta <- theta - lr * dJdtheta, in place, for every parameter of ``net`` (PyTorch's optimizer.step())."""
+    _sgd_update(as_network(net), positive(lr, "lr"))
+
+
+def _sgd_update(net, lr):
     for name, theta in net.parameters.items():
         theta -= lr * net.grads[f"dJd{name}"]
 
@@ -42,18 +44,18 @@ def sgd_update(net, lr):
 def five_steps(net, x, y, loss, lr, zero_grad=True):
     """One pass of the five steps on the batch (x, y); returns J before the update.
 
-    loss: loss(y_hat=..., y=...) -> (J, dJ/dy_hat). ``zero_grad=False`` skips step 3.
+    x: (N, n_0), y: (N, n_L); loss: loss(y_hat=..., y=...) -> (J, dJdy_hat). ``zero_grad=False`` skips step 3.
     """
-    check_network(net)
-    positive(lr, "lr")
-    if not isinstance(zero_grad, bool):
-        raise TypeError(f"zero_grad must be True or False, got {type(zero_grad).__name__}")
-    y_hat = net.forward(x)
-    J, dJ_dy_hat = evaluate(loss, y_hat, y)
+    return _five_steps(as_network(net), x, y, loss, positive(lr, "lr"), boolean(zero_grad, "zero_grad"))
+
+
+def _five_steps(net, x, y, loss, lr, zero_grad):
+    y_hat = net.forward(x)  # 1. forward
+    J, dJdy_hat = call_loss(loss, y_hat, y)  # 2. loss
     if zero_grad:
-        net.zero_grad()
-    net.backward(dJ_dy_hat)
-    sgd_update(net, lr)
+        net.zero_grad()  # 3. zero the gradients
+    net.backward(dJdy_hat)  # 4. backward
+    _sgd_update(net, lr)  # 5. update
     return J
 
 
@@ -64,9 +66,10 @@ def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6, callback=Non
     rate too large); the remaining entries are NaN. The network is left as the last finite step made it.
     callback: called as ``callback(net)`` after every step, to watch the network as it trains.
     """
-    check_network(net)
-    positive(lr, "lr")
+    as_network(net)
+    lr = positive(lr, "lr")
     steps = integer(steps, "steps", minimum=1, maximum=MAX_STEPS)
+    boolean(zero_grad, "zero_grad")
     _factor(diverged)
     if callback is not None and not callable(callback):
         raise TypeError(
@@ -77,7 +80,7 @@ def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6, callback=Non
         saved = {k: v.copy() for k, v in net.parameters.items()}
         try:
             with np.errstate(over="raise", invalid="raise"):
-                J = five_steps(net, x, y, loss, lr, zero_grad)
+                J = _five_steps(net, x, y, loss, lr, zero_grad)
         except FloatingPointError:  # the previous update sent the parameters too far: stop before inf
             net.parameters.update(saved)
             break

@@ -5,7 +5,7 @@ An :class:`Explorer` reads its controls, validates every value, and only then re
 with a ``plotting.draw_*`` function. The figure is shown with a display id and replaced in place on
 every change: no Output widget, so the stored notebook keeps a static picture that GitHub shows and
 strict nbval accepts. Any error, from validation or drawing, is shown beside the controls (its type
-and at most :data:`MESSAGE_LENGTH` characters) and the last good figure stays.
+and at most :data:`helpers._validate.MESSAGE_LENGTH` characters) and the last good figure stays.
 """
 
 from __future__ import annotations
@@ -18,12 +18,11 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from helpers import linear, plotting
-from helpers._validate import between, integer, one_of
+from helpers import linear_transformations, plotting
+from helpers._validate import between, cut, integer, one_of
+from helpers.activations import ACTIVATIONS, get_activation
 from helpers.textinput import parse_assignments, parse_numbers
 from helpers.training import MAX_STEPS, train
-
-MESSAGE_LENGTH = 200
 
 
 class Explorer:
@@ -85,7 +84,7 @@ class Explorer:
             text = f"{type(exc).__name__}: {exc}{note}"
         except Exception:  # noqa: BLE001 -- an exception whose str() fails still gets its type shown
             text = type(exc).__name__ + note
-        self.error = text if len(text) <= MESSAGE_LENGTH else text[: MESSAGE_LENGTH - 3] + "..."
+        self.error = cut(text)
         self.message.value = f"<span style='color:#b00020'>{html.escape(self.error)}</span>"
         return False
 
@@ -176,29 +175,46 @@ def softmax_explorer(logits="1, 2, 0.5, 3", temperature=1.0):
     return Explorer(fig, validate, draw, controls)
 
 
-def activation_derivatives_explorer(negative_slope=0.01, beta=1.0):
-    """The 2x2 figure of ReLU', LeakyReLU', Softplus', GELU' with sliders for the slope and beta."""
-    controls = {
-        "negative_slope": _slider(negative_slope, 0.0, 0.5, "negative_slope", "slope", step=0.01),
-        "beta": _log_slider(beta, 0.1, 10.0, "beta"),
-    }
-    fig, axes = plotting.derivative_panels()
+PROBLEM_1_5C = ("relu", "leaky_relu", "softplus", "gelu")
 
-    def validate(negative_slope, beta):
-        return between(negative_slope, 0.0, 0.5, "negative_slope"), between(beta, 0.1, 10.0, "beta")
 
-    def draw(drawn):
-        plotting.draw_derivatives(axes, *drawn)
+def activation_derivatives_explorer(names=PROBLEM_1_5C, **values):
+    """The slope of each named activation, one panel each, with a slider for every parameter whose record
+    gives it one (LeakyReLU's slope, Softplus's beta); ``values`` sets a slider's start, e.g. ``beta=2``.
+
+    names: keys of :data:`helpers.activations.ACTIVATIONS`; their records give the titles, the sliders and
+    their ranges, so a new activation needs nothing here.
+    """
+    definitions = [ACTIVATIONS[one_of(name, tuple(ACTIVATIONS), "names")] for name in names]
+    sliders = {k: p for d in definitions for k, p in d.params.items() if p.slider}
+    unknown = sorted(set(values) - set(sliders))
+    if unknown:
+        raise TypeError(f"values may set {', '.join(sliders) or 'no slider'}; got {', '.join(unknown)}")
+    controls = {}
+    for key, param in sliders.items():
+        low, high, log = param.slider
+        make = _log_slider if log else _slider
+        controls[key] = make(values.get(key, param.default), low, high, key, param.label or key)
+    fig, axes = plotting.derivative_panels(len(definitions))
+
+    def validate(**chosen):
+        for key, value in chosen.items():
+            low, high, _ = sliders[key].slider
+            between(value, low, high, key)
+        return [get_activation(d.name, **{k: chosen[k] for k in d.params if k in chosen}) for d in definitions]
+
+    def draw(activations):
+        plotting.draw_derivatives(axes, activations)
 
     return Explorer(fig, validate, draw, controls)
 
 
 MAPS = {  # kind: (the controls it reads, the matrix they give)
-    "scaling": (("factor",), lambda v: linear.scaling(v["factor"])),
-    "rotation": (("angle",), lambda v: linear.rotation(np.deg2rad(v["angle"]))),
-    "reflection": (("axis",), lambda v: linear.reflection(np.deg2rad(v["axis"]))),
-    "shear": (("shear",), lambda v: linear.shear(v["shear"])),
-    "free": (tuple("abcd"), lambda v: linear.matrix([[v["a"], v["b"]], [v["c"], v["d"]]])),
+    "scaling": (("factor",), lambda v: linear_transformations.scaling(v["factor"])),
+    "rotation": (("angle",), lambda v: linear_transformations.rotation(np.deg2rad(v["angle"]))),
+    "reflection": (("axis",), lambda v: linear_transformations.reflection(np.deg2rad(v["axis"]))),
+    "shear": (("shear",), lambda v: linear_transformations.shear(v["shear"])),
+    "free": (tuple("abcd"), lambda v: linear_transformations.matrix([[v["a"], v["b"]], [v["c"], v["d"]]])),
 }
 
 
@@ -228,7 +244,7 @@ def transformation_explorer(kind="reflection"):
         used = {name: between(values[name], controls[name].min, controls[name].max, name) for name in names}
         M = make(used)
         det = float(np.linalg.det(M))
-        orthogonal = "orthogonal" if linear.is_orthogonal(M, tol=1e-9) else "not orthogonal"
+        orthogonal = "orthogonal" if linear_transformations.is_orthogonal(M, tol=1e-9) else "not orthogonal"
         mirror = np.deg2rad(used["axis"]) if kind == "reflection" else None
         return M, f"{kind}: det = {det:+.3f}, {orthogonal}", mirror
 
@@ -244,7 +260,7 @@ def graph_explorer(expression="x*y + z", values="x=2, y=-3, z=4"):
     """Type an expression of names, numbers, + and * and the values of its names; see its graph,
     every node's value and its gradient after one backward pass."""
     from helpers import graphdraw
-    from helpers.graph import build, check_expression
+    from helpers.computational_graph import build, check_expression
 
     check_expression(expression)
     parse_assignments(values)

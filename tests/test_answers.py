@@ -13,7 +13,7 @@ def test_every_answer_matches_the_network_and_sympy(problem, seed):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(3)
     y = rng.standard_normal(2) if answers.PROBLEMS[problem].loss == "mse" else rng.integers(0, 2, 2).astype(float)
-    rows, report = answers.check(problem, x, y, seed=seed)
+    rows, report = answers.verify(problem, x, y, seed=seed)
     assert report.ok, str(report)
     assert len(rows) == 8 and all(np.all(np.isfinite(r.value)) for r in rows)
     assert max(np.abs(r.value).max() for r in rows[4:]) > 1e-3  # the gradients compared are not all 0
@@ -53,9 +53,9 @@ def test_a_wrong_formula_is_caught(monkeypatch):
         return rows
 
     monkeypatch.setattr(answers, "answers", missing_transpose)
-    _, report = answers.check("1.2", np.array([0.3, -0.2, 0.9]), np.array([1.0, 0.0]), hidden=2)
-    failed = {row.name for _, rows in report.groups for row in rows if not row.ok}
-    assert failed == {"dl/dW2", "dl/db1"}, str(report)
+    _, report = answers.verify("1.2", np.array([0.3, -0.2, 0.9]), np.array([1.0, 0.0]), h=2)
+    failed = {row.about for _, rows in report.groups for row in rows if not row.ok}
+    assert failed == {"dl_dW2", "dl_db1"}, str(report)
 
 
 def test_answers_table_shows_each_formula_with_its_shape():

@@ -11,7 +11,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from helpers import MLP, activations, linear, losses
+from helpers import MLP, activations, linear_transformations, losses
 from helpers.data import circles, regression
 from helpers.depth import dead_units
 from helpers.gradcheck import gradient_norm
@@ -112,12 +112,12 @@ def test_best_line_accuracy_is_unchanged_by_invertible_affine_maps_and_never_rai
         n = int(rng.integers(5, 40))
         x = rng.standard_normal((n, 2))
         labels = (rng.random(n) < 0.5).astype(float)
-        before = linear.best_line_accuracy(x, labels)
+        before = linear_transformations.best_line_accuracy(x, labels)
         A, d = rng.standard_normal((2, 2)), rng.standard_normal(2)
-        assert linear.best_line_accuracy(x @ A.T + d, labels) == pytest.approx(before, abs=1e-12)
+        assert linear_transformations.best_line_accuracy(x @ A.T + d, labels) == pytest.approx(before, abs=1e-12)
         # Rank 1 with rows (a, b) and 2 (a, b), and d2 = 2 d1: doubling is exact in floating point, so the
         # images lie exactly on one line (rounding would otherwise scatter them off it by 1e-16, and a line
         # can separate that scatter).
         a, d1 = rng.standard_normal(2), rng.standard_normal()
         singular_images = np.stack([x @ a + d1, 2 * (x @ a + d1)], axis=1)
-        assert linear.best_line_accuracy(singular_images, labels) <= before + 1e-12
+        assert linear_transformations.best_line_accuracy(singular_images, labels) <= before + 1e-12

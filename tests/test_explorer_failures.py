@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from helpers import losses, plotting, widgets
+from helpers._validate import MESSAGE_LENGTH
 from helpers.data import regression
 from helpers.homework import MLP
 
@@ -38,7 +39,7 @@ def artists(fig):
 
 def assert_failed(e, before, type_name):
     assert e.error.startswith(type_name + ":"), e.error
-    assert len(e.error) <= widgets.MESSAGE_LENGTH
+    assert len(e.error) <= MESSAGE_LENGTH
     assert type_name in e.message.value
     assert artists(e.fig) == before
 
@@ -70,7 +71,7 @@ def test_negative_slope_nan_keeps_the_derivative_panels():
     assert "negative_slope must be a finite number, got nan" in e.error
     e.controls["negative_slope"].value = 0.2
     assert_redrawn(e, before)
-    assert "slope 0.2" in e.fig.axes[1].get_title()
+    assert "slope = 0.2" in e.fig.axes[1].get_title()
 
 
 def make_net():
@@ -177,7 +178,7 @@ def test_a_long_message_is_cut_to_200_characters():
     e = widgets.Explorer(fig, lambda v: v, lambda v: None, {"v": widgets.FloatSlider(value=1.0)})
     e.validate = validate
     e.controls["v"].value = 0.5
-    assert e.error.startswith("ValueError: xxx") and e.error.endswith("...") and len(e.error) == widgets.MESSAGE_LENGTH
+    assert e.error.startswith("ValueError: xxx") and e.error.endswith("...") and len(e.error) == MESSAGE_LENGTH
 
 
 def test_bad_initial_values_raise_their_own_error():

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from figure_check import problems
 
-from helpers import MLP, graphdraw, linear, losses, plotting, widgets
+from helpers import MLP, graphdraw, linear_transformations, losses, plotting, widgets
 from helpers.activations import d_sigmoid, sigmoid
+from helpers.computational_graph import build, homework_graph, reuse_example
 from helpers.data import circles, regression
 from helpers.depth import deep_stack, layer_gradient_norms
-from helpers.graph import build, homework_graph, reuse_example
 from helpers.jacobians import mlp_jacobians
 from helpers.training import train
 
@@ -196,10 +196,10 @@ def test_operators_are_drawn_as_operator_nodes_with_values_and_gradients_on_the_
 
 
 def test_transformation_maps_match_linear():  # the figure shows the map it claims
-    for kind, M in (("scaling", linear.scaling(1.5)), ("shear", linear.shear(0.8))):
+    for kind, M in (("scaling", linear_transformations.scaling(1.5)), ("shear", linear_transformations.shear(0.8))):
         e = widgets.transformation_explorer(kind)
         after = [p for p in e.fig.axes[0].patches if p.get_label() == "after"][0].get_xy()[:-1]
-        np.testing.assert_allclose(after, linear.letter_f()[:-1] @ M.T, atol=1e-12)
+        np.testing.assert_allclose(after, linear_transformations.letter_f()[:-1] @ M.T, atol=1e-12)
 
 
 def test_the_plane_polygon_lies_in_the_plane_and_the_cube_and_goes_round_it():

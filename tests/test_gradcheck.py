@@ -1,5 +1,5 @@
 """helpers.gradcheck: the stencils' exactness and truncation error, the relative errors on hand-computed
-examples, compare/Report/verify_backprop, round_off's formula, and restoring x whatever happens."""
+examples, compare and verify_backprop (helpers.verify), round_off's formula, and restoring x whatever happens."""
 
 import numpy as np
 import pytest
@@ -8,8 +8,6 @@ from numpy.polynomial import Polynomial
 from helpers import MLP, losses
 from helpers.gradcheck import (
     EPS,
-    GradCheck,
-    Report,
     compare,
     gradient_norm,
     network_gradients,
@@ -18,8 +16,9 @@ from helpers.gradcheck import (
     numerical_network_gradients,
     rel_error,
     round_off,
-    verify_backprop,
 )
+from helpers.verdict import Report, within
+from helpers.verify import verify_backprop
 
 # t +- h and t +- 2h are exact in binary, so the only error left is the rounding of p's values.
 T, H = 1.25, 2.0**-6
@@ -103,11 +102,13 @@ def test_norm_rel_error_on_hand_computed_examples(a, b, atol, expected):
 def test_compare_gives_one_row_per_key_with_its_metric():
     grads, reference = {"dJdW": np.array([1.0, 2.0]), "dJdb": np.array([0.5])}, {"dJdW": [1.0, 2.000002], "dJdb": [0.5]}
     rows = compare(grads, reference, tol=1e-6)
-    assert [(r.name, r.metric, r.ok) for r in rows] == [("dJdW", "max rel err", True), ("dJdb", "max rel err", True)]
+    assert [(r.about, r.ok) for r in rows] == [("dJdW", True), ("dJdb", True)]
+    assert all("max rel err < 1e-06  ok" in r.message for r in rows)
     assert not compare(grads, reference, tol=1e-7)[0].ok
-    rows = compare(grads, reference, tol=1e-6, norm=True)
-    assert rows[0].metric == "norm rel err" and rows[0].error == pytest.approx(2e-6 / np.linalg.norm([1.0, 2.000002]))
-    assert compare(grads, reference, tol=1e-12, norm=True, atol=1e-5)[0].error == 0.0
+    rows = compare(grads, reference, tol=1e-9, norm=True)  # fails, so the row shows the error itself
+    expected = 2e-6 / np.linalg.norm([1.0, 2.000002])
+    assert f"norm rel err = {expected:.1e}  FAIL (tol 1e-09)" in rows[0].message
+    assert compare(grads, reference, tol=1e-300, norm=True, atol=1e-5)[0].ok  # the error is forgiven: exactly 0
 
 
 def test_compare_needs_every_key_in_the_reference():
@@ -115,19 +116,19 @@ def test_compare_needs_every_key_in_the_reference():
         compare({"dJdW": [1.0], "dJdb": [1.0]}, {"dJdW": [1.0]}, tol=1e-6)
 
 
-def test_a_grad_check_row_says_ok_or_fail():
-    assert GradCheck("dJdW1", 1e-12, 1e-10).ok and str(GradCheck("dJdW1", 1e-12, 1e-10)).endswith("< 1e-10  ok")
-    row = GradCheck("dJdW1", 3e-4, 1e-10)
-    assert not row.ok and "= 3.0e-04  FAIL (tol 1e-10)" in str(row)
-    assert not GradCheck("dJdW1", float("nan"), 1e-10).ok  # NaN never passes
+def test_a_tolerance_verdict_says_ok_or_fail():
+    assert within("dJdW1", 1e-12, 1e-10).ok and within("dJdW1", 1e-12, 1e-10).message.endswith("< 1e-10  ok")
+    row = within("dJdW1", 3e-4, 1e-10)
+    assert not row.ok and "= 3.0e-04  FAIL (tol 1e-10)" in row.message
+    assert not within("dJdW1", float("nan"), 1e-10).ok  # NaN never passes
 
 
 def test_a_report_is_ok_only_if_every_row_is_and_prints_one_line_each():
-    good, bad = GradCheck("a", 0.0, 1e-9), GradCheck("b", 1.0, 1e-9)
+    good, bad = within("a", 0.0, 1e-9), within("b", 1.0, 1e-9)
     assert Report([("first:", [good]), ("second:", [good])]).ok
     report = Report([("first:", [good]), ("second:", [good, bad])])
     assert not report.ok
-    assert str(report).splitlines() == ["first:", str(good), "second:", str(good), str(bad)]
+    assert str(report).splitlines() == ["first:", good.message, "second:", good.message, bad.message]
 
 
 def _problem():
@@ -142,7 +143,7 @@ def test_verify_backprop_passes_a_correct_network():
     assert report.ok, str(report)
     titles = [title for title, _ in report.groups]
     assert titles == ["against sympy:", "against finite differences:"]
-    assert all([r.name for r in rows] == ["dJdW1", "dJdb1", "dJdW2", "dJdb2", "dJdx"] for _, rows in report.groups)
+    assert all([r.about for r in rows] == ["dJdW1", "dJdb1", "dJdW2", "dJdb2", "dJdx"] for _, rows in report.groups)
 
 
 class _WrongW1(MLP):
@@ -159,7 +160,7 @@ def test_verify_backprop_fails_exactly_the_wrong_gradient():
     report = verify_backprop(_WrongW1(2, 3, "tanh", 3, 1, "identity", seed=1), x, y, losses.mse)
     assert not report.ok
     for _, rows in report.groups:
-        assert [r.name for r in rows if not r.ok] == ["dJdW1"]
+        assert [r.about for r in rows if not r.ok] == ["dJdW1"]
 
 
 # Finding 5: every perturbed entry is restored, whatever happens in f.
@@ -224,8 +225,6 @@ def test_network_parameters_and_cache_are_restored_when_the_loss_raises():
 
 
 def test_gradient_norm_is_the_norm_of_every_parameter_gradient():
-    from helpers import MLP, losses
-
     net = MLP(2, 3, "tanh", 3, 1, "identity", seed=0)
     x, y = np.random.default_rng(0).standard_normal((4, 2)), np.zeros((4, 1))
     grads = network_gradients(net, x, y, losses.mse)

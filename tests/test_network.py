@@ -84,8 +84,8 @@ def test_jacobian_chain_equals_backward_for_one_sample():
     np.testing.assert_allclose(jac["dl_dy_hat"][0], 2 * (jac["y_hat"] - y), rtol=1e-15)
     ref = symbolic.network_gradients(net, x[None], y[None], loss)
     grads = parameter_gradients(jac)
-    for key in ("W1", "b1", "W2", "b2"):
-        np.testing.assert_allclose(grads[key], ref[f"dJd{key}"], rtol=1e-12, atol=1e-14)
+    for key in ("dJdW1", "dJdb1", "dJdW2", "dJdb2"):
+        np.testing.assert_allclose(grads[key], ref[key], rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(jac["dl_dx"], ref["dJdx"], rtol=1e-12, atol=1e-14)
     cache = net.cache
     mlp_jacobians(net, x, y, loss)

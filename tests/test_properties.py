@@ -61,9 +61,9 @@ def test_backprop_agrees_with_finite_differences(n, h, k, batch, f, g, seed):
 @given(sizes=st.lists(st.integers(1, 4), min_size=2, max_size=5), seed=st.integers(0, 2**32 - 1))
 def test_shapes_follow_pytorch(sizes, seed):
     net = Network(sizes, ["tanh"] * (len(sizes) - 1), seed=seed)
-    for l in range(1, len(sizes)):
-        assert net.parameters[f"W{l}"].shape == (sizes[l], sizes[l - 1])
-        assert net.parameters[f"b{l}"].shape == (sizes[l],)
+    for layer in range(1, len(sizes)):
+        assert net.parameters[f"W{layer}"].shape == (sizes[layer], sizes[layer - 1])
+        assert net.parameters[f"b{layer}"].shape == (sizes[layer],)
     x = np.random.default_rng(seed).standard_normal((3, sizes[0]))
     y_hat = net.forward(x)
     assert y_hat.shape == (3, sizes[-1])

@@ -347,7 +347,7 @@ def _norms(zero=True, loss="bce", transform=lambda v, net: v):
             net.zero_grad()
         _, d = getattr(losses, loss)(y_hat=net.forward(x), y=y)
         net.backward(d)
-        return transform([np.linalg.norm(net.grads[f"dJdW{l}"]) for l in range(1, net.n_layers + 1)], net)
+        return transform([np.linalg.norm(net.grads[f"dJdW{layer}"]) for layer in range(1, net.n_layers + 1)], net)
 
     return fn
 
@@ -358,7 +358,7 @@ NORMS = {
     "reversed": (_norms(transform=lambda v, net: v[::-1]), "from the output back"),
     "squared": (_norms(transform=lambda v, net: np.square(v)), "squared norms"),
     "weights": (
-        _norms(transform=lambda v, net: [np.linalg.norm(net.parameters[f"W{l}"]) for l in range(1, 6)]),
+        _norms(transform=lambda v, net: [np.linalg.norm(net.parameters[f"W{layer}"]) for layer in range(1, 6)]),
         "weights W_l",
     ),
     "mse": (_norms(loss="mse"), "not the MSE"),

@@ -81,12 +81,12 @@ def test_dead_units_and_slopes_of_deep_stacks():
     x, labels = circles(n=50, seed=1)
     net = deep_stack("relu", depth=3, width=8)
     zero, dead = dead_units(net, x)
-    outputs = [net.layer_output(l) for l in (1, 2, 3)]
+    outputs = [net.layer_output(layer) for layer in (1, 2, 3)]
     np.testing.assert_array_equal(zero, [np.mean(h == 0) for h in outputs])
     np.testing.assert_array_equal(dead, [np.sum(np.all(h == 0, axis=0)) for h in outputs])
     tanh = deep_stack("tanh", depth=3, width=8)
     slopes = mean_slopes(tanh, x)
-    expected = [np.mean(1 - np.tanh(tanh.pre_activation(l)) ** 2) for l in (1, 2, 3)]
+    expected = [np.mean(1 - np.tanh(tanh.pre_activation(layer)) ** 2) for layer in (1, 2, 3)]
     np.testing.assert_allclose(slopes, expected, rtol=1e-12)
     norms = layer_gradient_norms(deep_stack("sigmoid", depth=6, width=8), x, labels)
     assert norms.shape == (7,) and norms[0] < 1e-3 * norms[-1]  # the sigmoid stack's gradient vanishes

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from helpers import linear, widgets
+from helpers import linear_transformations, widgets
 from helpers.activations import argmax_onehot, d_gelu, d_leaky_relu, d_relu, d_softplus, softmax
 
 
@@ -65,7 +65,7 @@ def test_activation_explorer_redraws_each_panel():
         assert drawn and sum(len(z) for z, _ in drawn) >= 800
         for z, y in drawn:
             np.testing.assert_allclose(y, deriv(z), rtol=1e-15)
-    assert "slope 0.2" in e.fig.axes[1].get_title() and "β = 2" in e.fig.axes[2].get_title()
+    assert "slope = 0.2" in e.fig.axes[1].get_title() and "β = 2" in e.fig.axes[2].get_title()
 
 
 def test_relu_and_leaky_relu_panels_show_pytorchs_value_at_zero_and_no_vertical_segment():
@@ -84,10 +84,10 @@ def after_polygon(e):
 @pytest.mark.parametrize(
     ("kind", "values", "M", "det"),
     [
-        ("scaling", {"factor": -0.5}, linear.scaling(-0.5), 0.25),
-        ("rotation", {"angle": 90.0}, linear.rotation(np.pi / 2), 1.0),
-        ("reflection", {"axis": 45.0}, linear.reflection(np.pi / 4), -1.0),
-        ("shear", {"shear": 1.5}, linear.shear(1.5), 1.0),
+        ("scaling", {"factor": -0.5}, linear_transformations.scaling(-0.5), 0.25),
+        ("rotation", {"angle": 90.0}, linear_transformations.rotation(np.pi / 2), 1.0),
+        ("reflection", {"axis": 45.0}, linear_transformations.reflection(np.pi / 4), -1.0),
+        ("shear", {"shear": 1.5}, linear_transformations.shear(1.5), 1.0),
         ("free", {"a": 1.0, "b": 2.0, "c": 0.5, "d": 1.0}, np.array([[1, 2], [0.5, 1.0]]), 0.0),
     ],
 )
@@ -95,7 +95,7 @@ def test_transformation_explorer_maps_the_shape(kind, values, M, det):
     e = widgets.transformation_explorer(kind)
     for name, v in values.items():
         e.controls[name].value = v
-    np.testing.assert_allclose(after_polygon(e), linear.letter_f()[:-1] @ M.T, atol=1e-12)
+    np.testing.assert_allclose(after_polygon(e), linear_transformations.letter_f()[:-1] @ M.T, atol=1e-12)
     assert f"det = {det:+.3f}" in e.fig.axes[0].get_title()
     assert ("not orthogonal" not in e.fig.axes[0].get_title()) == (kind in ("rotation", "reflection"))
 
