@@ -1,12 +1,17 @@
-"""Responsiveness of every slider: the median time of the update function, and of update plus PNG.
+"""How fast every explorer answers: the time of one step, median and 90th percentile.
 
-For each explorer and each of its sliders, the value is moved through a sweep. "update" is the
-explorer's update function (new control value -> redrawn artists); "update + PNG" adds rendering
-the figure to PNG, which the inline display does before the browser shows it. Run:
-    python benchmarks/bench_widgets.py
+A step is what the kernel does for one move of a control: the callback (validation and redraw of the changed
+artists) plus rendering the PNG with its text alternative that the display update sends
+(``fig._repr_mimebundle_()``). Each slider is moved one handle position at a time, as the arrow keys move it,
+across its whole range and back (every position the handle can take, in order); the graph explorer's values box
+gets a new value per step. The learning-rate explorer is timed twice: "cold", every position visited once and
+its run trained on the spot, and "warm", with the slider's runs already made (as a background thread makes them
+while the kernel is idle once the explorer is shown; see helpers.widgets.Runs). Run:
+    python benchmarks/bench_widgets.py [--repeat N]
 """
 
-import io
+import argparse
+import os
 import statistics
 import time
 
@@ -23,43 +28,88 @@ def lr_explorer():
     )
 
 
-SWEEPS = {
-    "learning rate (01)": (lr_explorer, {"lr": np.geomspace(1e-3, 0.5, 15)}),
-    "softmax (05)": (widgets.softmax_explorer, {"temperature": np.geomspace(0.01, 100, 15)}),
-    "activation derivatives (06)": (
-        widgets.activation_derivatives_explorer,
-        {"negative_slope": np.linspace(0, 0.5, 15), "beta": np.geomspace(0.1, 10, 15)},
-    ),
-    "linear transformations (07)": (
-        lambda: widgets.transformation_explorer("free"),
-        {name: np.linspace(-2, 2, 15) for name in "abcd"},
-    ),
+def warm_lr_explorer():
+    explorer = lr_explorer()
+    explorer.runs.fill()
+    return explorer
+
+
+def there_and_back(slider):
+    """Every handle position from the start to the top, down to the bottom and back to the start."""
+    values = list(widgets.slider_values(slider))
+    start = int(np.argmin(np.abs(np.asarray(values) - slider.value)))
+    return values[start + 1 :] + values[::-1] + values[1 : start + 1]
+
+
+def each_once(slider):
+    """Every handle position once: from the start up to the top, then from below the start down to the bottom."""
+    values = list(widgets.slider_values(slider))
+    start = int(np.argmin(np.abs(np.asarray(values) - slider.value)))
+    return values[start + 1 :] + values[start - 1 :: -1]
+
+
+def graph_values(_control):
+    return [f"x={v:g}, y=2, z=3, o=4" for v in np.linspace(-2, 2, 41)]
+
+
+EXPLORERS = {  # title: (make the explorer, {control: values of a sweep (a function of the control)} or None)
+    "learning rate (01), cold": (lr_explorer, {"lr": each_once}),
+    "learning rate (01), warm": (warm_lr_explorer, None),
+    "softmax (05)": (widgets.softmax_explorer, None),
+    "activation derivatives (06)": (widgets.activation_derivatives_explorer, None),
+    "linear transformations (07), free": (lambda: widgets.transformation_explorer("free"), None),
+    "linear transformations (07), reflection": (lambda: widgets.transformation_explorer("reflection"), None),
     "computational graph (08)": (
         lambda: widgets.graph_explorer("(x + y) * (z * o) + z", "x=1, y=2, z=3, o=4"),
-        {"values": [f"x={v:g}, y=2, z=3, o=4" for v in np.linspace(-2, 2, 15)]},
+        {"values": graph_values},
     ),
 }
 
 
+def sweeps(explorer, chosen):
+    if chosen is not None:
+        return {name: make(explorer.controls[name]) for name, make in chosen.items()}
+    return {
+        name: there_and_back(c)
+        for name, c in explorer.controls.items()
+        if isinstance(c, (widgets.FloatSlider, widgets.FloatLogSlider)) and c.layout.display != "none"
+    }
+
+
+def p90(values):
+    return float(np.percentile(values, 90))
+
+
 def main():
-    print("| explorer | slider | update, median (ms) | update + PNG, median (ms) |")
-    print("|---|---|---:|---:|")
-    for title, (make, sliders) in SWEEPS.items():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1, help="sweeps per slider (default 1)")
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
+    print(
+        "| explorer | control | steps | step, median (ms) | step, p90 (ms) | callback, median (ms) | PNG, median (ms) |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for title, (make, chosen) in EXPLORERS.items():
         explorer = make()
-        for name, sweep in sliders.items():
-            update, total = [], []
-            for value in sweep:
-                t0 = time.perf_counter()
-                # setting the value runs the update through the observer
-                explorer.controls[name].value = value if isinstance(value, str) else float(value)
-                t1 = time.perf_counter()
-                explorer.fig.savefig(io.BytesIO(), format="png", dpi=explorer.fig.dpi)
-                t2 = time.perf_counter()
-                update.append(t1 - t0)
-                total.append(t2 - t0)
-            assert explorer.error == "", explorer.error
-            ms = [statistics.median(v) * 1e3 for v in (update, total)]
-            print(f"| {title} | {name} | {ms[0]:.1f} | {ms[1]:.1f} |")
+        explorer.fig._repr_mimebundle_()  # the first display
+        for name, sweep in sweeps(explorer, chosen).items():
+            control = explorer.controls[name]
+            callback, png, total = [], [], []
+            for _ in range(1 if "cold" in title else args.repeat):  # a second cold sweep would find its runs made
+                for value in sweep:
+                    t0 = time.perf_counter()
+                    control.value = value if isinstance(value, str) else float(value)  # the observer redraws
+                    t1 = time.perf_counter()
+                    explorer.fig._repr_mimebundle_()
+                    t2 = time.perf_counter()
+                    assert explorer.error == "", explorer.error
+                    callback.append(t1 - t0)
+                    png.append(t2 - t1)
+                    total.append(t2 - t0)
+            ms = [1e3 * v for v in (statistics.median(total), p90(total), statistics.median(callback),
+                                    statistics.median(png))]  # fmt: skip
+            print(f"| {title} | {name} | {len(total)} | " + " | ".join(f"{v:.1f}" for v in ms) + " |")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ __all__ = ["MLP", "Network", "bce_loss", "mse_loss"]
 
 #: The package's modules by layer, most basic first.
 LAYERS = {
-    "math": ("_validate", "verdict", "activations", "losses", "layers", "network", "homework"),
+    "math": ("_validate", "verdict", "mathtext", "activations", "losses", "layers", "network", "homework"),
     "oracles": ("gradcheck", "symbolic", "verify"),
     "lessons": (
         "data",
@@ -58,7 +58,16 @@ LAYERS = {
         "linear_transformations",
         "computational_graph",
     ),
-    "presentation": ("display", "textinput", "mathtext", "written", "plotting", "graphdraw", "widgets", "selfcheck"),
+    "presentation": (
+        "display",
+        "textinput",
+        "written",
+        "plotting",
+        "graphdraw",
+        "widgets",
+        "answer_box",
+        "selfcheck",
+    ),
     "deprecated": ("linear", "graph", "rules"),  # the names of three lesson modules before 0.2.0; they go in 0.3.0
 }
 

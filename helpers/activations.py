@@ -329,14 +329,9 @@ def _public(name):
     return make(definition.f, "", "The value"), make(definition.df, "d_", "The derivative")
 
 
-identity, d_identity = _public("identity")
-relu, d_relu = _public("relu")
-leaky_relu, d_leaky_relu = _public("leaky_relu")
-scaled_relu, d_scaled_relu = _public("scaled_relu")
-sigmoid, d_sigmoid = _public("sigmoid")
-tanh, d_tanh = _public("tanh")
-softplus, d_softplus = _public("softplus")
-gelu, d_gelu = _public("gelu")
+# relu(z), d_relu(z), leaky_relu(z, negative_slope=0.01), d_leaky_relu(...), ...: one pair per record.
+for _name in ACTIVATIONS:
+    globals()[_name], globals()[f"d_{_name}"] = _public(_name)
 
 
 # --- softmax: not element-wise ------------------------------------------------------------------

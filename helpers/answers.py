@@ -1,10 +1,11 @@
 """The answers of problems 1.2(b)-(d) and 1.3(a)-(b) written only in the variables the homework permits.
 
-The homework allows x, y, W1, b1, W2, b2 in (b), and also dl/dy_hat, dz2/dz1, dy_hat/dz3 in (c).
-Each :class:`Answer` pairs the LaTeX a notebook shows with the numpy expression of the same formula,
-evaluated from those variables alone for one sample. Numerator layout throughout: dl/dy_hat is a
-row (1, K), dl/dW2 has the shape of W2^T, (h, K). :func:`verify` compares every answer with the
-network's own backward pass and with sympy.
+The homework allows x, y, W1, b1, W2, b2 in (b), and also dl/dy_hat, dz2/dz1, dy_hat/dz3 in (c). The
+formulas are LaTeX, said once here: the notebooks show them, :func:`answers` evaluates exactly that
+LaTeX (with :mod:`helpers.mathtext`) for one sample, :func:`verify` compares every value with the
+network's own backward pass and with sympy, and :mod:`helpers.written` judges a student's written
+answer against them. Numerator layout throughout: dl/dy_hat is a row (1, K), dl/dW2 has the shape of
+W2^T, (h, K); vectors are columns, as the homework writes them.
 """
 
 from __future__ import annotations
@@ -15,26 +16,56 @@ from functools import partial
 import numpy as np
 
 from helpers import losses
+from helpers import mathtext as mt
 from helpers._validate import as_array, one_of, shape_is
 from helpers.activations import get_activation
 from helpers.gradcheck import network_gradients, rel_error
 from helpers.homework import MLP
 from helpers.verdict import Report, within
 
+# The pieces of the formulas, in LaTeX.
+Z1 = r"W^{(1)}x + b^{(1)}"
+DL = r"\frac{\partial \ell}{\partial \hat y}"
+DY = r"\frac{\partial \hat y}{\partial z_3}"
+DZ = r"\frac{\partial z_2}{\partial z_1}"
+F12 = rf"5\big({Z1}\big)^+"
+F13 = rf"\tanh\big({Z1}\big)"
+Z3_12 = rf"W^{{(2)}} {F12} + b^{{(2)}}"
+Z3_13 = rf"W^{{(2)}} {F13} + b^{{(2)}}"
+Y13 = rf"\sigma\big({Z3_13}\big)"
+RELU_JACOBIAN = rf"\operatorname{{diag}}\big(5 \cdot \mathbf 1[{Z1} > 0]\big)"
+TANH_JACOBIAN = rf"\operatorname{{diag}}\Big(1 - \tanh^2\big({Z1}\big)\Big)"
+SIGMOID_DIAGONAL = r"\operatorname{diag}\big(\sigma(z_3) \odot (1 - \sigma(z_3))\big)"
+SIGMOID_JACOBIAN = rf"{SIGMOID_DIAGONAL}, \quad z_3 = {Z3_13}"
+MSE_GRADIENT = r"2(\hat y - y)^\top"
+BCE_GRADIENT = r"\tfrac1K \big((\hat y - y) \oslash (\hat y \odot (1 - \hat y))\big)^\top"
+UPSTREAM = f"{DL} {DY}"  # dl/dz3 in the permitted variables
+THROUGH = f"{DL} {DY} W^{{(2)}} {DZ}"  # dl/dz1
+
+#: The kinds of the names the formulas use (helpers.mathtext's vocabulary).
+NETWORK_VOCABULARY = {
+    **dict.fromkeys(("x", "y", "b1", "b2", "z1", "z2", "z3", "y_hat"), "vector"),
+    **dict.fromkeys(("W1", "W2", "dz2_dz1", "dy_hat_dz3", "dz3_dz2", "dz1_dx"), "matrix"),
+    **dict.fromkeys(("dl_dy_hat", "dl_dz3", "dl_dz2", "dl_dz1", "dl_dx"), "row"),
+    **dict.fromkeys(("f", "g"), "function"),
+    **dict.fromkeys(("n", "h", "K"), "scalar"),
+    **dict.fromkeys(("i", "j", "k"), "index"),
+}
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One of the homework's settings: f, g and the loss, with their LaTeX."""
+    """One of the homework's settings: f, g and the loss, and the LaTeX of its answers in the permitted variables."""
 
     f: str  # activation spec for get_activation
     f_params: tuple
     g: str
     loss: str  # 'mse' (sum over K, the source's ||y_hat - y||^2) or 'bce' (mean over K)
-    f_tex: str  # f applied to a LaTeX argument: "5({})^+"
-    g_tex: str
-    f_prime_tex: str
-    dy_hat_dz3_tex: str  # the Jacobian of g at z3 = W2 f(W1 x + b1) + b2
-    dl_dy_hat_tex: str
+    z2: str  # f(W1 x + b1)
+    y_hat: str
+    dz2_dz1: str
+    dy_hat_dz3: str
+    dl_dy_hat: str
 
     def activations(self):
         return get_activation(self.f, **dict(self.f_params)), get_activation(self.g)
@@ -46,34 +77,45 @@ class Problem:
         f, g = self.activations()
         return MLP(n, h, f, h, K, g, seed=seed)
 
+    def formulas(self):
+        """{answer name: (LaTeX of its left side, LaTeX of its formula)}, in the order the notebooks show them."""
+        return {
+            "y_hat": (r"\hat y", self.y_hat),
+            "dl_dy_hat": (DL, rf"{self.dl_dy_hat}, \quad \hat y = {self.y_hat}"),
+            "dz2_dz1": (DZ, self.dz2_dz1),
+            "dy_hat_dz3": (DY, self.dy_hat_dz3),
+            "dl_dW2": (r"\frac{\partial \ell}{\partial W^{(2)}}", rf"{self.z2}\, {UPSTREAM}"),
+            "dl_db2": (r"\frac{\partial \ell}{\partial b^{(2)}}", UPSTREAM),
+            "dl_dW1": (r"\frac{\partial \ell}{\partial W^{(1)}}", rf"x\, {THROUGH}"),
+            "dl_db1": (r"\frac{\partial \ell}{\partial b^{(1)}}", THROUGH),
+        }
 
-Z1 = r"W^{(1)}x + b^{(1)}"
-SIGMOID_JACOBIAN = (
-    r"\operatorname{diag}\big(\sigma(z_3) \odot (1 - \sigma(z_3))\big), "
-    r"\quad z_3 = W^{(2)} \tanh\big(W^{(1)}x + b^{(1)}\big) + b^{(2)}"
-)
+
 PROBLEMS = {
-    "1.2": Problem("scaled_relu", (("scale", 5.0),), "identity", "mse", r"5\big({}\big)^+", "{}",
-                   r"5 \cdot \mathbf 1[{} > 0]", r"I_K", r"2(\hat y - y)^\top"),
-    "1.3(a)": Problem("tanh", (), "sigmoid", "mse", r"\tanh\big({}\big)", r"\sigma\big({}\big)",
-                      r"1 - \tanh^2\big({}\big)", SIGMOID_JACOBIAN, r"2(\hat y - y)^\top"),
-    "1.3(b)": Problem("tanh", (), "sigmoid", "bce", r"\tanh\big({}\big)", r"\sigma\big({}\big)",
-                      r"1 - \tanh^2\big({}\big)", SIGMOID_JACOBIAN,
-                      r"\tfrac1K \big((\hat y - y) \oslash (\hat y \odot (1 - \hat y))\big)^\top"),
+    "1.2": Problem("scaled_relu", (("scale", 5.0),), "identity", "mse", F12, Z3_12, RELU_JACOBIAN, "I_K",
+                   MSE_GRADIENT),
+    "1.3(a)": Problem("tanh", (), "sigmoid", "mse", F13, Y13, TANH_JACOBIAN, SIGMOID_JACOBIAN, MSE_GRADIENT),
+    "1.3(b)": Problem("tanh", (), "sigmoid", "bce", F13, Y13, TANH_JACOBIAN, SIGMOID_JACOBIAN, BCE_GRADIENT),
 }  # fmt: skip
+
+#: The names of the answers, in the order :func:`answers` returns them.
+NAMES = tuple(PROBLEMS["1.2"].formulas())
 
 
 @dataclass
 class Answer:
-    """One answer: what it is, its formula in the permitted variables (LaTeX), and its value for one sample."""
+    """One answer: its name, its left side and formula in the permitted variables (LaTeX), and the value of that
+    formula for one sample (vectors as columns)."""
 
-    quantity: str  # LaTeX of the left-hand side
-    formula: str  # LaTeX of the right-hand side
+    name: str
+    quantity: str
+    formula: str
     value: np.ndarray
 
 
 def answers(problem, x, y, W1, b1, W2, b2):
-    """Every answer of ``problem`` ('1.2', '1.3(a)' or '1.3(b)') for one sample: a list of :class:`Answer`.
+    """Every answer of ``problem`` ('1.2', '1.3(a)' or '1.3(b)') for one sample: a list of :class:`Answer`, each
+    formula's LaTeX evaluated by :mod:`helpers.mathtext`.
 
     x: (n,), y: (K,), W1: (h, n), b1: (h,), W2: (K, h), b2: (K,).
     """
@@ -86,34 +128,14 @@ def answers(problem, x, y, W1, b1, W2, b2):
     K = W2.shape[0]
     y = _shaped(y, "y", (K,), f"K = {K}, the rows of W2")
     b2 = _shaped(b2, "b2", (K,), f"K = {K}, the rows of W2")
-    f, g = p.activations()
-    z2 = f(W1 @ x + b1)  # f(W1 x + b1): z2, written in the permitted variables
-    y_hat = g(W2 @ z2 + b2)  # g(W2 f(W1 x + b1) + b2)
-    if p.loss == "mse":
-        dl_dy_hat = 2 * (y_hat - y)[None, :]
-    else:
-        dl_dy_hat = ((y_hat - y) / (y_hat * (1 - y_hat)))[None, :] / y.size
-    dz2_dz1 = np.diag(f.deriv(W1 @ x + b1))
-    dy_hat_dz3 = np.diag(g.deriv(W2 @ z2 + b2))
-    upstream = dl_dy_hat @ dy_hat_dz3  # (1, K)
-    through = upstream @ W2 @ dz2_dz1  # (1, h)
-    fx = p.f_tex.format(Z1)
-    dl, dy, dz = (
-        r"\frac{\partial \ell}{\partial \hat y}",
-        r"\frac{\partial \hat y}{\partial z_3}",
-        r"\frac{\partial z_2}{\partial z_1}",
-    )
-    z3 = rf"W^{{(2)}} {fx} + b^{{(2)}}"
-    return [
-        Answer(r"\hat y", p.g_tex.format(z3), y_hat),
-        Answer(dl, p.dl_dy_hat_tex + r", \quad \hat y = " + p.g_tex.format(z3), dl_dy_hat),
-        Answer(dz, rf"\operatorname{{diag}}\big({p.f_prime_tex.format(Z1)}\big)", dz2_dz1),
-        Answer(dy, p.dy_hat_dz3_tex, dy_hat_dz3),
-        Answer(r"\frac{\partial \ell}{\partial W^{(2)}}", rf"{fx}\, {dl} {dy}", z2[:, None] @ upstream),
-        Answer(r"\frac{\partial \ell}{\partial b^{(2)}}", rf"{dl} {dy}", upstream),
-        Answer(r"\frac{\partial \ell}{\partial W^{(1)}}", rf"x\, {dl} {dy} W^{{(2)}} {dz}", x[:, None] @ through),
-        Answer(r"\frac{\partial \ell}{\partial b^{(1)}}", rf"{dl} {dy} W^{{(2)}} {dz}", through),
-    ]
+    values = {"x": x[:, None], "y": y[:, None], "W1": W1, "b1": b1[:, None], "W2": W2, "b2": b2[:, None],
+              "n": n, "h": h, "K": K}  # fmt: skip
+    rows = []
+    for name, (quantity, formula) in p.formulas().items():
+        value = mt.evaluate(mt.parse(formula, NETWORK_VOCABULARY), values, shape=(K, K))
+        values[name] = value  # the permitted Jacobians of (c) are the values of (d)'s formulas
+        rows.append(Answer(name, quantity, formula, value))
+    return rows
 
 
 def _problem(problem):
@@ -129,10 +151,6 @@ def _shaped(value, name, shape, why):
     except ValueError as exc:
         raise ValueError(f"{exc} ({why})") from None
     return arr
-
-
-#: The names of the answers, in the order :func:`answers` returns them.
-NAMES = ("y_hat", "dl_dy_hat", "dz2_dz1", "dy_hat_dz3", "dl_dW2", "dl_db2", "dl_dW1", "dl_db1")
 
 
 def _numerator_layout(grads):
@@ -163,6 +181,12 @@ def verify(problem, x, y, seed=0, h=4, tol=1e-12):
     backprop = _numerator_layout(network_gradients(net, x[None, :], y[None, :], p.loss_fn()))
     exact = _numerator_layout(symbolic.network_gradients(net, x[None, :], y[None, :], p.loss_fn()))
     by_network = {**jac, **backprop}
-    network_rows = [within(name, rel_error(a.value, by_network[name]), tol) for name, a in zip(NAMES, rows)]
-    sympy_rows = [within(name, rel_error(a.value, exact[name]), tol) for name, a in zip(NAMES[4:], rows[4:])]
+    network_rows = [within(a.name, rel_error(_like(a.value, by_network[a.name]), by_network[a.name]), tol)
+                    for a in rows]  # fmt: skip
+    sympy_rows = [within(a.name, rel_error(a.value, exact[a.name]), tol) for a in rows[4:]]
     return rows, Report([("against the network:", network_rows), ("against sympy:", sympy_rows)])
+
+
+def _like(value, reference):
+    """``value`` in ``reference``'s shape when it is the same vector laid out otherwise (a column for a 1-D array)."""
+    return value.reshape(reference.shape) if value.size == reference.size and value.ndim != reference.ndim else value

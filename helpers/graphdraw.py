@@ -1,14 +1,17 @@
 """Drawing a computational graph (:mod:`helpers.computational_graph`) the way the course draws one.
 
-Shapes as in class: variables are bubbles (inputs shaded, computed variables blue), deterministic
-functions (here + and ×) are rounded boxes. Each bubble shows its name, its value and its gradient
+Shapes as in class: variables are bubbles (inputs shaded grey, computed variables blue with a thicker edge),
+deterministic functions (here + and ×) are rounded boxes. Each bubble shows its name, its value and its gradient
 d root / d node. Inputs stand on the left, the root on the right; the layout is layered
 (Sugiyama-style): an edge that skips a layer is routed through its own slot in every layer it
-crosses, so no edge passes through a node it does not touch (:func:`crossings` checks it).
+crosses, so no edge passes through a node it does not touch (:func:`crossings` checks it). Every drawing
+carries a text alternative (:func:`describe`) that lists the inputs and the operations with their values
+and gradients.
 """
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -180,28 +183,97 @@ def graph_figure_axes(size=(8.0, 3.8)):
     return plotting.figure(size=size)
 
 
+#: Fill and edge of each kind of node: inputs shaded grey, computed variables light blue with a thicker blue
+#: edge, operators light orange boxes (a shape of their own).
+NODE_STYLE = {
+    "input": {"fc": "#dddddd", "ec": "0.2", "lw": 1.0},
+    "variable": {"fc": "#cfe6f7", "ec": plotting.BLUE, "lw": 2.0},
+    "operator": {"fc": "#fbe3c0", "ec": "0.3", "lw": 1.0},
+}
+
+
+def _structure(nodes, edges):
+    """What the drawing of a graph depends on apart from the values and gradients it shows."""
+    return (
+        [(n.kind, n.x, n.y, n.text if n.kind == "operator" else "") for n in nodes.values()],
+        [[tuple(p) for p in e.points] for e in edges],
+    )
+
+
 def draw_graph(ax, root, title=""):
-    """Draw the graph under ``root`` on ``ax``; returns (nodes, edges) of its :func:`layout`."""
+    """Draw the graph under ``root`` on ``ax``; returns (nodes, edges) of its :func:`layout`.
+
+    The same graph with other values (or gradients) is updated in place: only the bubbles' text changes.
+    """
     nodes, edges = layout(root)
-    ax.clear()
-    for e in edges:
-        path = Path(e.points, [Path.MOVETO] + [Path.LINETO] * (len(e.points) - 1))
-        ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=9, color="0.45", lw=1))
-    for n in nodes.values():
-        w, h = n.size
-        if n.kind == "operator":
-            ax.add_patch(FancyBboxPatch((n.x - w / 2, n.y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.12",
-                                        fc="#fde2c8", ec="0.3"))  # fmt: skip
-            ax.text(n.x, n.y, n.text, ha="center", va="center", fontsize=12)
-        elif n.kind != "dummy":
-            fc, ec = ("#d9d9d9", "0.2") if n.kind == "input" else ("#dbe9f6", "tab:blue")
-            ax.add_patch(Ellipse((n.x, n.y), w, h, fc=fc, ec=ec))
-            ax.text(n.x, n.y, n.text, ha="center", va="center", fontsize=7.5, linespacing=1.15)
-    xs = [n.x for n in nodes.values()]
-    ys = [n.y for n in nodes.values()]
-    ax.set(xlim=(min(xs) - 0.7, max(xs) + 0.7), ylim=(min(ys) - 0.6, max(ys) + 0.6), aspect="equal", title=title)
-    ax.axis("off")
+    structure = _structure(nodes, edges)
+    view = _VIEWS.get(ax)
+    fig = ax.figure
+    if view is not None and view["structure"] == structure:
+        for text, n in zip(view["texts"], (n for n in nodes.values() if n.kind in ("input", "variable"))):
+            if text.get_text() != n.text:
+                text.set_text(n.text)
+                if isinstance(fig, plotting.Figure):
+                    fig.touch(ax, text)  # only its bubble is drawn again
+        if ax.get_title() != title:
+            ax.set_title(title)
+            if isinstance(fig, plotting.Figure):
+                fig.touch(ax)
+    else:
+        ax.clear()
+        texts, tiles = [], {}
+        for e in edges:
+            path = Path(e.points, [Path.MOVETO] + [Path.LINETO] * (len(e.points) - 1))
+            ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=9, color="0.45", lw=1))
+        for n in nodes.values():
+            w, h = n.size
+            if n.kind == "operator":
+                ax.add_patch(FancyBboxPatch((n.x - w / 2, n.y - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.12",
+                                            **NODE_STYLE["operator"]))  # fmt: skip
+                ax.text(n.x, n.y, n.text, ha="center", va="center", fontsize=12)
+            elif n.kind != "dummy":
+                bubble = ax.add_patch(Ellipse((n.x, n.y), w, h, **NODE_STYLE[n.kind]))
+                texts.append(ax.text(n.x, n.y, n.text, ha="center", va="center", fontsize=7.5, linespacing=1.15))
+                tiles[texts[-1]] = bubble.get_window_extent
+        xs = [n.x for n in nodes.values()]
+        ys = [n.y for n in nodes.values()]
+        ax.set(xlim=(min(xs) - 0.7, max(xs) + 0.7), ylim=(min(ys) - 0.6, max(ys) + 0.6), aspect="equal", title=title)
+        ax.axis("off")
+        _VIEWS[ax] = {"structure": structure, "texts": texts}
+        if isinstance(fig, plotting.Figure):
+            fig.animate(ax, [*texts, ax.title], tiles=tiles)
+            if fig.frozen:  # another graph: other limits and aspect, so lay the figure out again
+                fig.freeze_layout()
+    fig.alt = describe(root, title)
     return nodes, edges
+
+
+_VIEWS = weakref.WeakKeyDictionary()  # axes -> what draw_graph drew on it
+
+
+def describe(root, title=""):
+    """The text alternative of a graph: its inputs with their values and gradients, then each operation in the
+    order it runs, what it computes from what, its value and its gradient."""
+    order = topological_order(root)
+    names, steps, inputs = {}, [], []
+    for v in order:
+        if not v.children:
+            names[id(v)] = v.label or f"{v.data:g}"
+            if not _is_number(v.label):
+                inputs.append(f"{v.label} = {v.data:g} (gradient {v.grad:g})")
+            continue
+        a, b = (names[id(c)] for c in v.children)
+        symbol = SYMBOLS[v.op]
+        names[id(v)] = v.label if v.label and not _is_number(v.label) else f"step {len(steps) + 1}"
+        own = f" = {v.label}" if v.label and not _is_number(v.label) else ""
+        steps.append(f"step {len(steps) + 1}: {a} {symbol} {b} = {v.data:g}{own} (gradient {v.grad:g})")
+    head = f"Computational graph of {title}" if title else "Computational graph"
+    what = "; ".join(inputs) if inputs else "none"
+    body = "; ".join(steps) if steps else f"a single input, {names[id(root)]} = {root.data:g}"
+    return (
+        f"{head}, drawn from the inputs on the left to the output on the right; each variable shows its value and "
+        f"the gradient of the output with respect to it. Inputs: {what}. Operations in the order they run: {body}."
+    )
 
 
 def graph_figure(root, title="", inches_per_unit=0.68):

@@ -16,7 +16,8 @@ Names. ``vocabulary`` maps every name a question knows to its kind: 'matrix', 'v
 'row', 'scalar', 'function' (a callable value, applied as f(u)), 'index' (of a sum or an entry) or
 'samples' (N vectors y_1..y_N, indexed y_i). Canonical names are the package's: x, y, y_hat, W1, b1,
 W2, b2, z1, z2, z3, dl_dy_hat, dz2_dz1, dy_hat_dz3, ... Every spelling resolves to them:
-``W^{(1)}``, ``W_1``, ``W_{1}``, ``W1``; ``\hat{y}``, ``\hat y``, ``y_hat``, ``ŷ``; ``z_1``, ``z1``;
+``W^{(1)}``, ``W^{[1]}``, ``W_1``, ``W_{1}``, ``W1``; ``\hat{y}``, ``\hat y``, ``\hat{\mathbf y}``, ``y_hat``,
+``ŷ``; ``z_1``, ``z1``;
 ``\frac{\partial \ell}{\partial \hat y}``, ``\partial\ell/\partial\hat y``, ``dl/dy_hat``, ``dl_dy_hat``.
 A run of letters that is no name is read as a product of names (``xy`` is x y); a letter subscript
 that does not make a name is an index (``y_k``, ``\hat y_k``, ``z_i``: entry k, i; ``\hat y_i``: sample i
@@ -34,13 +35,13 @@ powers and postfixes:
     product    = unary {("\cdot" | "\times" | "@" | "/") unary | power}            power: juxtaposed
     unary      = {"-" | "+"} power
     power      = postfix ["**" unary]
-    postfix    = primary {"^" sup | "'" | ".T"}
-    sup        = "T" | "\top" | "\intercal" | "+" | "\prime" | "{" expr "}" | one token
+    postfix    = primary {"^" sup | "_+" | "_{+}" | "'" | ".T"}
+    sup        = "T" | "\top" | "\intercal" | "+" | "\prime" | "{" expr "}" | one character (w^Tx is w^T x)
     primary    = number | symbol | function | "(" expr [rel expr] ")" | "[" ... "]" | "\{" ... "\}"
                | "{" expr "}" | "\frac" arg arg | "\sqrt" arg | "\sum" ["_" index] ["^" upper] product
                | "|" expr "|" | "\|" expr "\|" [^2] | indicator | cases | matrix | derivative
-               | "e" "^" sup | "\pi" | "I" ["_" size]
-    symbol     = name {"_" sub | "^{(" digits ")}"}
+               | "e" "^" sup | "\pi" | "I" ["_" size | "_{" size "\times" size "}"]
+    symbol     = name {"_" sub | "^{(" digits ")}" | "^{[" digits "]}"}
     function   = fname ["^" sup] ["'"] (group | postfix)     \sigma \tanh \exp \ln \log \max(a, b) ...
     indicator  = ("\mathbf 1" | "\mathbb 1") ("_{" ["\{"] condition ["\}"] "}" | "[" condition "]" | "(" ... ")")
     cases      = "\begin{cases}" value "&" (["\text{if}"] condition | "\text{otherwise}") {"\\" ...} "\end{cases}"
@@ -52,11 +53,14 @@ Readings. ``\cdot``, ``\times`` and juxtaposition are a product: a matrix produc
 anything; of two columns (or two rows), where no matrix product exists, they are read as element-wise
 and echoed with ⊙ (``\hat y (1 - \hat y)``). ``@`` is always the matrix product; ``*``, ``\odot``,
 ``\circ`` are element-wise, ``/``, ``\oslash`` and ``\frac`` element-wise division (``a / b c`` is
-(a/b) c). A power of a vector is element-wise (echoed ``^{\circ 2}``); ``\tanh^2(u)`` is (tanh u)^2;
-``(u)^+`` is max(u, 0); ``\log`` is the natural logarithm; ``\Phi``, ``\varphi`` (``\phi``) are the
+(a/b) c). With ``number=True`` (a loss, a number), ``u \cdot v`` of two columns is their dot product, echoed
+``u^\top v``; juxtaposed they stay element-wise. A power of a vector is element-wise (echoed ``^{\circ 2}``),
+of a square matrix the matrix power (``\operatorname{diag}(v)^2``, a whole power); ``\tanh^2(u)`` is (tanh u)^2;
+``(u)^+`` and ``(u)_+`` are max(u, 0); ``\log`` is the natural logarithm; ``\Phi``, ``\varphi`` (``\phi``) are the
 standard normal CDF and density. ``^T`` is always a transpose, even where T is a temperature.
-``I`` is the identity of the size its product needs; ``I_K`` of size K. ``\mathbf 1`` alone is refused
-(a vector of ones or an indicator?).
+``I`` is the identity of the size its product needs; ``I_K`` (``I_{K \times K}``) of size K. ``\mathbf 1``
+alone is refused (a vector of ones or an indicator?), and so is ``'`` after a value (a transpose or a
+derivative?) and ``f'`` of a function of the vocabulary (its derivative is not known).
 
 Plain syntax, in the same grammar: names as the package spells them (``W1``, ``y_hat``, ``dl_dy_hat``,
 ``dl/dy_hat``), ``@`` the matrix product, ``*`` and ``/`` element-wise, ``**`` a power, ``.T`` a transpose,
@@ -71,18 +75,22 @@ trailing ``\in \mathbb R^{...}``. A left-hand side (``\frac{\partial \ell}{\part
 dropped when it names one of ``asked``; a chain ``a = b = c`` keeps every side.
 
 Unicode pasted from a PDF is mapped (σ ŷ ⊙ ᵀ ℓ ∂ − · × √ ∑ ‖ ≤ ⁽¹⁾ ² ₖ, math italic letters and fullwidth
-forms after NFKC); a look-alike of a Latin letter (Cyrillic х, Greek ο) is refused, naming it.
+forms after NFKC; a ⊤ that is not raised is a transpose, (ŷ − y)⊤); a look-alike of a Latin letter
+(Cyrillic х, Greek ο) is refused, naming it.
 
 Bounds. At most :data:`MAX_LENGTH` characters, :data:`MAX_DEPTH` levels of nesting and
 :data:`MAX_DEFINITIONS` where-clauses; TeX commands that define or run things (``\input``, ``\def`` ...)
 and unknown commands are refused when the lexer meets them, before any parsing; the parser is
 depth-bounded (no RecursionError), its regular expressions linear; evaluation stops after
-:data:`MAX_STEPS` steps and sums after :data:`MAX_RANGE` terms. Every refusal is a :class:`FormulaError`
+:data:`MAX_EVAL_STEPS` steps (within :func:`step_budget`, all evaluations together stop after its steps) and
+sums after :data:`MAX_RANGE` terms. Every refusal is a :class:`FormulaError`
 (a ValueError) with the position and a caret under it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import math
 import re
@@ -95,7 +103,7 @@ import numpy as np
 MAX_LENGTH = 2000  # characters
 MAX_DEPTH = 40  # nested brackets, functions, fractions, sums
 MAX_HEIGHT = 160  # height of the parsed tree
-MAX_STEPS = 200_000  # nodes evaluated by one evaluate()
+MAX_EVAL_STEPS = 200_000  # nodes evaluated by one evaluate()
 MAX_RANGE = 1000  # terms of one sum
 MAX_DEFINITIONS = 8  # where-clauses of one formula
 
@@ -186,6 +194,19 @@ def _refuse_character(ch: str, position: int, text: str):
 _WHITESPACE = str.maketrans("\t\n\r\f\v", "     ")
 
 
+def _in_superscript(head: str) -> bool:
+    """Whether text that follows ``head`` is raised: after a ^, or inside a ^{ ... group (W^{(1)⊤})."""
+    depth = 0
+    for j in range(len(head) - 1, -1, -1):
+        if head[j] == "}":
+            depth += 1
+        elif head[j] == "{":
+            if depth == 0:
+                return head[:j].rstrip().endswith("^")
+            depth -= 1
+    return head.rstrip().endswith("^")
+
+
 def _ascii(text: str) -> tuple[str, list[int]]:
     """The text in ASCII LaTeX, and for each of its characters the position it came from."""
     if text.isascii():
@@ -213,6 +234,8 @@ def _ascii(text: str) -> tuple[str, list[int]]:
                 _refuse_character(ch, i, text)
             if ch.isascii():
                 emit(" " if ch in "\t\n\r" else ch, i)
+            elif ch == "⊤" and not _in_superscript("".join(out)):  # (ŷ − y)⊤, pasted unraised
+                emit(r"^{\top}", i)
             elif ch in _SYMBOLS:
                 emit(_SYMBOLS[ch], i)
             elif ch == "\u0302" and out and out[-1].isalpha() and out[-1].isascii():  # y + combining circumflex
@@ -259,6 +282,11 @@ _FUNCTION_WORDS = {
     "gelu": "gelu", "leakyrelu": "leakyrelu", "sech": "sech", "cosh": "cosh", "sinh": "sinh", "eye": "eye",
     "sum": "sum",
 }  # fmt: skip
+_FOREIGN = {  # numpy's and others' names, and how this grammar writes them
+    "dot": "the matrix product is @: np.dot(A, B) is A @ B", "matmul": "the matrix product is @: A @ B",
+    "outer": "an outer product u v^T is u @ v.T", "transpose": "a transpose is .T or ^\\top",
+    "heaviside": "a step is an indicator: (x > 0), \\mathbf 1[x > 0]",
+}  # fmt: skip
 _KEYWORDS = {"if", "else", "otherwise", "where", "with", "and", "for", "when"}
 _GREEK = (
     "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi rho tau "
@@ -294,7 +322,11 @@ _BOLD_COMMANDS = {"mathbf", "boldsymbol", "bm", "vec", "mathbb", "mathbbm", "mat
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
 _LETTERS = re.compile(r"[A-Za-z]+")
+_BOLD_LETTER = re.compile(  # one bold letter, braced or not: {\mathbf{y}}, \bm y
+    r" *(\{)? *\\(?:mathbf|boldsymbol|bm|pmb|mathbfit|mathit|mathrm) *(?:\{ *([A-Za-z]) *\}|([A-Za-z])) *(?(1)\})"
+)
 _OPENERS = {"(": ")", "[": "]", "{": "}"}
+_LAYER = {"(": ")", "[": "]"}  # the brackets of a layer's number: W^{(1)}, W^{[1]}
 
 
 class _Lexer:
@@ -449,8 +481,12 @@ class _Lexer:
         elif name in _GREEK:
             self.add("greek", name, start)
         elif name in ("hat", "widehat"):
-            arg, _ = self.argument()
-            base = arg[1:] if arg.startswith("\\") else arg.strip()
+            bold = _BOLD_LETTER.match(s, self.i)  # \hat{\mathbf{y}}: the bold face is decoration
+            if bold:
+                self.i, base = bold.end(), bold.group(2) or bold.group(3)
+            else:
+                arg, _ = self.argument()
+                base = arg[1:] if arg.startswith("\\") else arg.strip()
             if not _LETTERS.fullmatch(base):
                 self.fail("\\hat takes one letter, as in \\hat{y}", start)
             self.add("hat", base, start)
@@ -616,6 +652,21 @@ def _is_number(v) -> bool:
     return not isinstance(v, _Eye) and v.ndim == 0
 
 
+_BUDGET = contextvars.ContextVar("step_budget", default=None)  # [steps left, steps in all], see step_budget
+
+
+@contextlib.contextmanager
+def step_budget(steps: int | None):
+    """Within it, the :func:`evaluate` calls take at most ``steps`` steps together (None: no common bound), so
+    a caller that evaluates one formula many times (at many draws) stays bounded; each call also by
+    :data:`MAX_EVAL_STEPS`."""
+    token = _BUDGET.set(None if steps is None else [steps, steps])
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
 class _Context:
     """What one evaluation carries: the values, the bound indices, and the step budget."""
 
@@ -623,11 +674,15 @@ class _Context:
         self.values = values
         self.bound: dict[str, int] = {}
         self.steps = 0
+        self.budget = _BUDGET.get()
+        self.limit = MAX_EVAL_STEPS if self.budget is None else min(MAX_EVAL_STEPS, self.budget[0])
 
     def tick(self):
         self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise EvalError(f"this formula takes more than {MAX_STEPS} steps to evaluate")
+        if self.steps > self.limit:
+            if self.limit < MAX_EVAL_STEPS:
+                raise EvalError(f"this formula takes too many steps to evaluate at every draw: {self.budget[1]} in all")
+            raise EvalError(f"this formula takes more than {MAX_EVAL_STEPS} steps to evaluate")
 
 
 @dataclass(frozen=True)
@@ -698,6 +753,12 @@ def _collect_names(node, bound, found):
 def _wrap(e: Expr, prec: int, text: str | None = None, style: str = "latex") -> str:
     s = text if text is not None else (e.latex() if style == "latex" else e.plain())
     return f"({s})" if e.prec < prec else s
+
+
+def _raised(e: Expr) -> str:
+    """The LaTeX of ``e`` to carry a superscript: in brackets when it has one already (W^{(1)}, e^{x})."""
+    s = _wrap(e, 8)
+    return f"({s})" if s.endswith("}") and "^" in s else s
 
 
 def _render(e: Expr, style: str) -> str:
@@ -1118,7 +1179,7 @@ class Transpose(Expr):
         inner = self.arg.latex()
         if isinstance(self.arg, Name) and inner.endswith(")}"):  # W^{(2)} -> W^{(2)\top}
             return inner[:-1] + r"\top}"
-        return _wrap(self.arg, 8, inner) + r"^\top"
+        return _raised(self.arg) + r"^\top"
 
     def plain(self):
         return _wrap(self.arg, 8, style="plain") + ".T"
@@ -1149,8 +1210,8 @@ class Power(Expr):
         return Power(*children)
 
     def latex(self):
-        circ = r"\circ " if self.base.kind() in ("column", "row", "matrix") else ""
-        return _wrap(self.base, 8) + "^{" + circ + self.exponent.latex() + "}"
+        circ = r"\circ " if self.base.kind() in ("column", "row") else ""  # of a matrix: the matrix power
+        return _raised(self.base) + "^{" + circ + self.exponent.latex() + "}"
 
     def plain(self):
         return _wrap(self.base, 8, style="plain") + "**" + _wrap(self.exponent, 8, style="plain")
@@ -1165,8 +1226,11 @@ class Power(Expr):
             raise ShapeError("power", self.exponent.latex(), "", (p.shape, ()), "an exponent must be a number")
         if isinstance(b, _Eye):
             return _Eye(b.scale**p)
-        if b.ndim == 2 and min(b.shape) > 1:
-            raise ShapeError("power", self.base.latex(), "", (b.shape, ()), "a power of a matrix: write the product")
+        if b.ndim == 2 and min(b.shape) > 1:  # A^2 = A A: a matrix power, of a square matrix, to a whole power
+            if b.shape[0] != b.shape[1] or not float(p).is_integer() or not 1 <= p <= 8:
+                why = "a matrix that is not square has no power" if b.shape[0] != b.shape[1] else "write the product"
+                raise ShapeError("power", self.base.latex(), "", (b.shape, ()), f"a power of a matrix: {why}")
+            return _as_value(np.linalg.matrix_power(b, int(p)))
         return _as_value(np.power(b, p))
 
 
@@ -1184,7 +1248,7 @@ class Positive(Expr):
         return Positive(children[0])
 
     def latex(self):
-        return _wrap(self.arg, 8) + "^+"
+        return _raised(self.arg) + "^+"
 
     def plain(self):
         return f"relu({self.arg.plain()})"
@@ -1910,8 +1974,9 @@ _PRIMARY_STARTS = {"num", "word", "hat", "loss", "greek", "func", "frac", "sqrt"
 class _Parser:
     """Recursive descent over one list of tokens (one side of a formula), depth-bounded."""
 
-    def __init__(self, tokens, text, scope: _Scope, end: int):
+    def __init__(self, tokens, text, scope: _Scope, end: int, number: bool = False):
         self.t, self.text, self.scope, self.end = tokens, text, scope, end
+        self.number = number  # the formula is a number: u \cdot v of two columns is uᵀv
         self.i = 0
         self.depth = 0
         self.bars: list[str] = []  # the open | and \| groups, innermost last
@@ -2024,7 +2089,10 @@ class _Parser:
                 kinds.append(f.kind())
                 continue
             kind, right = kinds[-1], f.kind()
-            if op in ("juxt", "dot") and kind == right and kind in ("column", "row"):
+            if op == "dot" and self.number and kind == right == "column":  # w \cdot x in a loss: wᵀx
+                chain[:] = [(None, Transpose(chain[0][1] if len(chain) == 1 else Mul(chain[0][1], tuple(chain[1:]))))]
+                kind, op = "row", "matmul"
+            elif op in ("juxt", "dot") and kind == right and kind in ("column", "row"):
                 op = "ihad"  # no matrix product exists: the homework's reading is element-wise
             elif op == "juxt" and kind is not None and right is not None:
                 op = "matmul"
@@ -2070,6 +2138,9 @@ class _Parser:
                 e = Transpose(e)
             elif tok.kind == "op" and tok.text == "'":
                 self.fail(f"' after ${e.latex()}$: only a function takes a derivative; for a transpose write ^\\top")
+            elif self.at_positive_part():
+                self.i += 2 if self.at("op", "+", 1) else 4
+                e = Positive(e)
             elif tok.kind == "op" and tok.text == "_" and isinstance(e, Norm):
                 self.next()
                 sub = self.next()
@@ -2087,9 +2158,17 @@ class _Parser:
             if count > 4:
                 self.fail("more than four superscripts on one term", tok)
 
+    def at_positive_part(self) -> bool:
+        """_+ or _{+} next: (u)_+, [u]_+, the positive part, as (u)^+."""
+        plus = self.at("op", "+", 1) or (self.at("op", "{", 1) and self.at("op", "+", 2) and self.at("op", "}", 3))
+        return self.at("op", "_") and plus
+
     def superscript(self, e: Expr, caret_tok: Token) -> Expr:
         """What follows ^: a transpose, (·)^+, or an exponent."""
         tok = self.peek()
+        if tok.kind == "word" and len(tok.text) > 1:  # TeX reads w^Tx as w^T x
+            self.split_first()
+            tok = self.peek()
         braced = tok.kind == "op" and tok.text == "{"
         inner = self.peek(1) if braced else tok
         closes = (not braced) or self.at("op", "}", 2)
@@ -2117,11 +2196,7 @@ class _Parser:
         """One token as an argument (TeX reads \\frac12 as 1 and 2, x^23 as x^2 3)."""
         tok = self.peek()
         if tok.kind in ("num", "word") and len(tok.text) > 1:
-            rest = tok.text[1:]
-            self.t[self.i] = Token(tok.kind, tok.text[0], tok.pos)
-            self.t.insert(
-                self.i + 1, Token("num" if rest[0].isdigit() or rest[0] == "." else "word", rest, tok.pos + 1)
-            )
+            self.split_first()
         if tok.kind == "op" and tok.text == "-":
             self.fail("a negative argument needs braces: {-...}")
         if tok.kind in ("num", "word", "hat", "greek", "loss", "pi"):
@@ -2129,6 +2204,13 @@ class _Parser:
         if tok.kind == "op" and tok.text in ("(", "{"):
             return self.primary()
         self.fail(f"expected an argument, found {_show(tok)}")
+
+    def split_first(self):
+        """Split the next token (a number or a word) after its first character: TeX's argument is one character."""
+        tok = self.peek()
+        rest = tok.text[1:]
+        self.t[self.i] = Token(tok.kind, tok.text[0], tok.pos)
+        self.t.insert(self.i + 1, Token("num" if rest[0].isdigit() or rest[0] == "." else "word", rest, tok.pos + 1))
 
     # -- primaries
 
@@ -2338,7 +2420,8 @@ class _Parser:
         else:
             self.fail(
                 "\\mathbf 1 alone is ambiguous (a vector of ones? an indicator?): "
-                "write the indicator with its condition, \\mathbf 1[z > 0]",
+                "write the indicator with its condition, \\mathbf 1[z > 0]; for ones, the number 1 (1 - \\hat y) "
+                "or a sum (\\sum_j)",
                 tok,
             )
         self.leave()
@@ -2499,8 +2582,11 @@ class _Parser:
 
     def apply(self, function: Name, tok: Token) -> Apply:
         """f(u), F_\\theta(x_i): a function of the vocabulary applied to its arguments."""
+        shown = name_text(function.name)
+        if self.at("op", "'") or (self.at("op", "^") and self.at("op", "'", 1)):
+            self.fail(f"{shown}′ (the derivative of {shown}) is not read: write it out as a formula", tok)
         if not self.at("op", "("):
-            self.fail(f"{name_text(function.name)} is a function: apply it, as in {name_text(function.name)}(u)", tok)
+            self.fail(f"{shown} is a function: apply it, as in {shown}(u)", tok)
         opener = self.next()
         self.enter(opener)
         args = [self.expr()]
@@ -2517,8 +2603,9 @@ class _Parser:
         pieces: list[str] = []
         index, transposed = None, False
         while True:
-            if self.at("op", "^") and self.at("op", "{", 1) and self.at("op", "(", 2) and self.at("num", None, 3):
-                if not self.at("op", ")", 4):
+            braced, bare = (self.peek(k).text if self.peek(k).kind == "op" else "" for k in (2, 1))  # W^{(1)}, W^(1)
+            if self.at("op", "^") and self.at("op", "{", 1) and braced in _LAYER and self.at("num", None, 3):
+                if not self.at("op", _LAYER[braced], 4):
                     return pieces, index, transposed
                 pieces.append(self.peek(3).text)
                 self.i += 5  # ^ { ( k )
@@ -2526,7 +2613,7 @@ class _Parser:
                     self.next()
                     transposed = True
                 self.expect("op", "}", what="'}' after ^{(k)")
-            elif self.at("op", "^") and self.at("op", "(", 1) and self.at("num", None, 2) and self.at("op", ")", 3):
+            elif self.at("op", "^") and bare in _LAYER and self.at("num", None, 2) and self.at("op", _LAYER[bare], 3):
                 pieces.append(self.peek(2).text)
                 self.i += 4
             elif self.at("op", "_"):
@@ -2556,6 +2643,8 @@ class _Parser:
                 parts.append(t.text)
             elif t.kind == "op" and t.text == ",":
                 parts.append(",")
+            elif t.kind == "cdot" and parts and self.at("word", parts[-1]) and self.at("op", "}", 1):
+                self.next()  # I_{K \times K}: the size of a square matrix, once
             elif t.kind == _EOF:
                 self.expect("op", "}", opener)
             else:
@@ -2658,6 +2747,8 @@ class _Parser:
         return None
 
     def suggest(self, word: str) -> str:
+        if word.lower() in _FOREIGN:
+            return f" ({_FOREIGN[word.lower()]})"
         close = sorted(n for n in self.scope.kinds if norm(n).lower().startswith(word.lower()) and n != word)
         return f" (did you mean {' or '.join(name_text(n) for n in close[:3])}?)" if close else ""
 
@@ -2841,7 +2932,7 @@ def _derivative_part(tokens: list, scope: _Scope) -> str | None:
         if t.kind == "op" and t.text == "_" or (t.kind == "op" and t.text == "^"):
             j += 1
             continue
-        if t.kind == "op" and t.text in ("{", "}", "(", ")", ","):
+        if t.kind == "op" and t.text in ("{", "}", "(", ")", "[", "]", ","):  # W^{(1)}, W^{[1]}, z_{1}
             j += 1
             continue
         if t.kind in ("num", "word", "greek", "text"):
@@ -2991,11 +3082,12 @@ def _definition_name(tokens: list, scope: _Scope, text: str) -> str:
     )
 
 
-def parse(text: str, vocabulary: dict, asked=()) -> Expr:
+def parse(text: str, vocabulary: dict, asked=(), number: bool = False) -> Expr:
     """Read ``text`` (LaTeX or the plain syntax) with the names of ``vocabulary`` (name -> kind).
 
     A left-hand side naming one of ``asked`` (keys like 'dl_dW1', 'y_hat', 'l', 'softmax', "relu'") is
-    dropped; another left-hand side is kept in the result's ``lhs_key`` for the caller to judge. Returns
+    dropped; another left-hand side is kept in the result's ``lhs_key`` for the caller to judge.
+    ``number``: the formula is a number (a loss), so ``u \\cdot v`` of two columns is their dot product uᵀv. Returns
     an :class:`Expr`, an :class:`Equation` when there is a left side, a chain or a where-clause.
     Raises :class:`FormulaError` for anything it cannot read.
     """
@@ -3017,7 +3109,7 @@ def parse(text: str, vocabulary: dict, asked=()) -> Expr:
     def read(toks) -> Expr:
         if not toks:
             raise FormulaError("expected a formula here", end, text)
-        parser = _Parser(list(toks), text, scope, end)
+        parser = _Parser(list(toks), text, scope, end, number)
         e = parser.whole(parser.expr)
         if height(e) > MAX_HEIGHT:
             raise FormulaError(f"the formula is nested too deeply (more than {MAX_HEIGHT} levels)", toks[0].pos, text)
@@ -3091,8 +3183,12 @@ def evaluate(expr: Expr, values: dict, shape=None) -> np.ndarray:
     ``np.isfinite`` on the result. Raises :class:`ShapeError` or :class:`EvalError`.
     """
     ctx = _Context(values)
-    with np.errstate(all="ignore"):
-        v = expr._eval(ctx)
+    try:
+        with np.errstate(all="ignore"):
+            v = expr._eval(ctx)
+    finally:
+        if ctx.budget is not None:
+            ctx.budget[0] -= ctx.steps
     if isinstance(v, _Eye):
         if shape is None or len(shape) != 2 or shape[0] != shape[1]:
             raise EvalError("the size of I is not clear: write it, as in I_K")

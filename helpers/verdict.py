@@ -15,13 +15,15 @@ class Verdict:
     """ok: the answer is right; message: what is right or wrong, in words.
 
     about: the quantity judged (``'dJdW1'``, ``'y_hat'``), '' if it is the whole answer;
-    mistake: the id of the named mistake it recognised (a catalogue key), '' if none.
+    mistake: the id of the named mistake it recognised (a catalogue key), '' if none;
+    reading: for a written formula, how it was read, in LaTeX (the echo a student checks).
     """
 
     ok: bool
     message: str
     about: str = ""
     mistake: str = ""
+    reading: str = ""
 
     def __str__(self):
         return ("correct: " if self.ok else "not yet: ") + self.message

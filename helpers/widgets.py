@@ -1,4 +1,4 @@
-"""Interactive explorers from core ipywidgets only (sliders, text boxes, dropdowns), so they run
+"""Interactive explorers from core ipywidgets only (sliders, number boxes, text boxes, dropdowns), so they run
 in JupyterLab, Binder, VS Code and Colab alike. They wire controls to :mod:`helpers.plotting`.
 
 An :class:`Explorer` reads its controls, validates every value, and only then redraws the figure
@@ -6,12 +6,28 @@ with a ``plotting.draw_*`` function. The figure is shown with a display id and r
 every change: no Output widget, so the stored notebook keeps a static picture that GitHub shows and
 strict nbval accepts. Any error, from validation or drawing, is shown beside the controls (its type
 and at most :data:`helpers._validate.MESSAGE_LENGTH` characters) and the last good figure stays.
+
+Everyone can use them:
+
+- Every slider comes with a number box that carries its visible label (``description``): a core ipywidgets
+  slider's handle gets no accessible name from its label (ipywidgets 8.1 links neither by ``for`` nor by
+  ``aria-labelledby``, and a log slider announces the exponent), while a text box's label is linked to it. Box
+  and slider show the same value; the box takes typed values and the arrow keys, the slider the arrow keys,
+  Page Up/Down, Home/End and the mouse.
+- Errors show in a ``role="alert"`` region, and a visually hidden ``role="status"`` region under the controls
+  holds the figure's text alternative, renewed with every redraw (an HTML widget's value is set as it is, so
+  ARIA roles survive; JupyterLab's sanitizer would strip them from an HTML *output*).
+- A step answers at once: the figure is laid out once and updated in place (see :class:`helpers.plotting.Figure`),
+  and the learning-rate explorer keeps every training run it made and, while the kernel is idle, trains the
+  slider's other values ahead (:class:`Runs`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
+import threading
 import warnings
 
 import ipywidgets as widgets
@@ -24,47 +40,139 @@ from helpers.activations import ACTIVATIONS, get_activation
 from helpers.textinput import parse_assignments, parse_numbers
 from helpers.training import MAX_STEPS, train
 
+#: Visually hidden, still read by screen readers (JupyterLab's own jp-sr-only, written out for other front ends).
+SR_ONLY = (
+    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);"
+    "white-space:nowrap;border:0"
+)
+ERROR_COLOUR = "#b00020"  # 6.6:1 on white
+
+
+def status_html(alt):
+    """The value of an explorer's caption: the figure's text alternative in a visually hidden status region."""
+    return (
+        f'<div class="jp-sr-only" style="{SR_ONLY}" role="status" aria-live="polite">Figure: {html.escape(alt)}</div>'
+    )
+
+
+def alert_html(text):
+    """The value of an explorer's message area for an error: a role="alert" region (announced when it appears)."""
+    return f'<div role="alert" style="color:{ERROR_COLOUR}">{html.escape(text)}</div>'
+
 
 class Explorer:
     """Controls, a message line and a figure kept in step.
 
     fig: the Figure that ``draw`` draws on.
     validate: called as ``validate(**{name: control.value})``; returns what ``draw`` needs, or raises.
-    draw: draws that on ``fig``, from scratch.
+    draw: draws that on ``fig``.
     controls: ``{name: widget}``, each with a ``value``.
+    busy: a context manager around every redraw from a control (see :class:`Runs`), or None.
 
-    The initial values are validated and drawn at once, and their error, if any, is raised as it is.
+    The initial values are validated and drawn at once, and their error, if any, is raised as it is; then
+    the figure's layout is frozen (:meth:`helpers.plotting.Figure.freeze_layout`) unless it already is.
     After that no exception escapes a control's callback: it is shown in :attr:`message`.
+
+    ``rows[name]`` is what shows for a control: the control itself, or for a slider a row of a labelled number
+    box (``boxes[name]``) and the slider.
     """
 
-    def __init__(self, fig, validate, draw, controls):
+    def __init__(self, fig, validate, draw, controls, busy=None):
         self.fig, self.validate, self.draw, self.controls = fig, validate, draw, dict(controls)
+        self.busy = busy or contextlib.nullcontext
         self.message = widgets.HTML("")
+        self.caption = widgets.HTML("", layout=widgets.Layout(height="0px", min_height="0px", margin="0px"))
         self.error = ""  # the message shown for the last bad input; '' when the figure is up to date
         self._handle = None
+        self.displayed = False
         self._last_good = self.validate(**self.values())
         self.draw(self._last_good)
-        for control in self.controls.values():
+        if isinstance(fig, plotting.Figure) and fig.get_layout_engine() is not None and not fig.frozen:
+            fig.freeze_layout()
+        self._caption()
+        self.boxes, self.rows, self._syncing = {}, {}, False
+        for name, control in self.controls.items():
+            self.rows[name] = self._row(name, control)
             control.observe(self._changed, names="value")
 
     def values(self):
         return {name: control.value for name, control in self.controls.items()}
 
+    # Controls ------------------------------------------------------------------------------------------
+
+    def _row(self, name, control):
+        """A slider's row: a number box with the slider's label (its accessible name), then the slider."""
+        if not isinstance(control, (widgets.FloatSlider, widgets.FloatLogSlider)):
+            return control
+        if isinstance(control, widgets.FloatLogSlider):
+            low, high = control.base**control.min, control.base**control.max
+            step = low
+        else:
+            low, high, step = control.min, control.max, control.step
+        box = widgets.BoundedFloatText(
+            value=self._boxed(control.value, low, high), min=low, max=high, step=step,
+            description=control.description, layout=widgets.Layout(width="200px"),
+        )  # fmt: skip
+        control.description, control.readout = "", False
+        box.observe(lambda change, control=control: self._typed(control, change["new"]), names="value")
+        self.boxes[name] = box
+        return widgets.HBox([box, control])
+
+    @staticmethod
+    def _boxed(value, low, high):
+        """The value as the box shows it (3 significant digits), or None when it is not one the box can hold."""
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high):
+            return None
+        return float(f"{value:.3g}")
+
+    def _typed(self, control, value):
+        if not self._syncing and value is not None:
+            control.value = value
+
+    def _mirror(self, name):
+        box = self.boxes.get(name)
+        if box is None:
+            return
+        shown = self._boxed(self.controls[name].value, box.min, box.max)
+        if shown is not None and shown != box.value:
+            self._syncing = True
+            try:
+                box.value = shown
+            finally:
+                self._syncing = False
+
+    # Redrawing -----------------------------------------------------------------------------------------
+
     def refresh(self):
         """Redraw from the current control values; returns False (and shows why) on any error."""
-        try:
-            drawn = self.validate(**self.values())
-        except Exception as exc:  # noqa: BLE001 -- whatever a student types must not escape the callback
-            return self._failed(exc)
-        try:
-            self.draw(drawn)
-            if self._handle is not None:
-                self._handle.update(self.fig)
-        except Exception as exc:  # noqa: BLE001
-            return self._failed(exc, self._restore())
-        self._last_good = drawn
-        self.error = self.message.value = ""
-        return True
+        with self.busy():
+            try:
+                drawn = self.validate(**self.values())
+            except Exception as exc:  # noqa: BLE001 -- whatever a student types must not escape the callback
+                return self._failed(exc)
+            try:
+                self.draw(drawn)
+                if self._handle is not None:
+                    self._show(update=True)
+            except Exception as exc:  # noqa: BLE001
+                return self._failed(exc, self._restore())
+            self._last_good = drawn
+            self.error = self.message.value = ""
+            self._caption()
+            return True
+
+    def _caption(self):
+        if isinstance(self.fig, plotting.Figure):
+            self.caption.value = status_html(self.fig.text_alternative())
+
+    def _show(self, update=False):
+        data, metadata = self.fig._repr_mimebundle_()
+        if update:
+            self._handle.update(data, metadata=metadata, raw=True)
+        else:
+            from IPython.display import display
+
+            self._handle = display(data, metadata=metadata, raw=True, display_id=True)
 
     def _restore(self):
         """Redraw the last good state with warnings silenced (a warning made an error may be what failed).
@@ -85,17 +193,19 @@ class Explorer:
         except Exception:  # noqa: BLE001 -- an exception whose str() fails still gets its type shown
             text = type(exc).__name__ + note
         self.error = cut(text)
-        self.message.value = f"<span style='color:#b00020'>{html.escape(self.error)}</span>"
+        self.message.value = alert_html(self.error)
         return False
 
-    def _changed(self, _change):
-        self.refresh()
+    def _changed(self, change):
+        self.refresh()  # the figure first: the box and the status text follow it
+        self._mirror(next((n for n, c in self.controls.items() if c is change["owner"]), None))
 
     def _ipython_display_(self):
         from IPython.display import display
 
-        display(widgets.VBox([*self.controls.values(), self.message]))
-        self._handle = display(self.fig, display_id=True)
+        display(widgets.VBox([*self.rows.values(), self.message, self.caption]))
+        self._show()
+        self.displayed = True
 
 
 class _Unclamped:
@@ -115,20 +225,162 @@ class FloatLogSlider(_Unclamped, widgets.FloatLogSlider):
     """ipywidgets' FloatLogSlider without clamping (see :class:`_Unclamped`)."""
 
 
+def _fitting_step(value, lo, hi, step):
+    """``step``, or the first of step / 2, / 4, / 5, / 10, / 20 that puts both ``value`` and ``hi`` on the slider's
+    grid lo + k step: the browser snaps a slider's value to its grid as it draws it, and sends the snapped value
+    back (LeakyReLU's slope 0.01 on a 0.05 grid came back as 0). ``step`` when none does."""
+    for divisor in (1, 2, 4, 5, 10, 20):
+        s = step / divisor
+        if all(abs((v - lo) / s - round((v - lo) / s)) < 1e-9 for v in (value, hi)):
+            return s
+    return step
+
+
 def _log_slider(value, lo, hi, name, description=None):
     between(value, lo, hi, name)
+    low, high = math.log10(lo), math.log10(hi)
     return FloatLogSlider(
-        value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05,
+        value=value, base=10, min=low, max=high, step=_fitting_step(math.log10(value), low, high, 0.05),
         description=description or name, readout_format=".3g", continuous_update=True,
     )  # fmt: skip
 
 
 def _slider(value, lo, hi, name, description=None, step=0.05):
     between(value, lo, hi, name)
+    step = _fitting_step(value, lo, hi, step)
     return FloatSlider(value=value, min=lo, max=hi, step=step, description=description or name)
 
 
+def slider_values(slider):
+    """Every value the slider's handle can take, in order (for a log slider, base ** each exponent)."""
+    count = int(round((slider.max - slider.min) / slider.step)) + 1
+    positions = slider.min + slider.step * np.arange(count)
+    return slider.base**positions if isinstance(slider, widgets.FloatLogSlider) else positions
+
+
 LR_RANGE = (1e-3, 1.0)
+
+
+class Runs:
+    """J per step for each learning rate, each run trained once and kept.
+
+    run: ``run(lr, pause=None)`` -> J per step; a run made in the background calls ``pause()`` after every step.
+    grid: the values the slider can take. A value within 1e-9 (relative) of a grid value counts as it: the
+    browser computes 10 ** exponent in JavaScript, which may differ from Python's in the last bit.
+
+    :meth:`start` (called when the explorer is shown) trains the rest of the grid in a background thread,
+    nearest to the last value asked for first, and only while the kernel has nothing else to do: it pauses
+    while a cell runs (IPython's pre_execute / post_execute events) and while the explorer redraws
+    (``with runs.busy():``). So later moves find their run made, and running the notebook is not slowed.
+    """
+
+    def __init__(self, run, grid):
+        self.run, self.grid = run, np.asarray(grid, dtype=float)
+        self.done = {}  # key -> history
+        self.lock = threading.Lock()
+        self.centre = 0
+        self.thread = None
+        self._ready = threading.Condition()
+        self._busy = self._executing = False
+        self._shell = None
+
+    def key(self, lr):
+        k = int(np.argmin(np.abs(self.grid - lr)))
+        return k if abs(self.grid[k] - lr) <= 1e-9 * abs(lr) else float(lr)
+
+    def __call__(self, lr):
+        key = self.key(lr)
+        self.centre = int(np.argmin(np.abs(self.grid - lr)))
+        with self.lock:
+            found = self.done.get(key)
+        if found is None:
+            found = self.run(lr)
+            with self.lock:
+                self.done[key] = found
+        return found
+
+    def _set(self, **flags):
+        with self._ready:
+            for name, value in flags.items():
+                setattr(self, name, value)
+            self._ready.notify_all()
+
+    @contextlib.contextmanager
+    def busy(self):
+        """Around a redraw: the background thread waits meanwhile."""
+        self._set(_busy=True)
+        try:
+            yield
+        finally:
+            self._set(_busy=False)
+
+    def _cell_starts(self, *_args):
+        self._set(_executing=True)
+
+    def _cell_ends(self, *_args):
+        self._set(_executing=False)
+
+    def pause(self):
+        """Wait until neither a cell nor a redraw runs."""
+        with self._ready:
+            self._ready.wait_for(lambda: not (self._busy or self._executing))
+
+    def start(self, shell=None):
+        """Train the rest of the grid in a daemon thread (once). shell: the IPython shell, whose cells it waits for
+        (``start`` is called from a cell, so it first waits for that one to end)."""
+        if self.thread is not None:
+            return
+        if shell is not None:
+            self._shell, self._executing = shell, True
+            shell.events.register("pre_execute", self._cell_starts)
+            shell.events.register("post_execute", self._cell_ends)
+        self.thread = threading.Thread(target=self._work, daemon=True, name="learning-rate runs")
+        self.thread.start()
+
+    def _work(self):
+        try:
+            self.fill(pause=self.pause)
+        finally:
+            if self._shell is not None:
+                self._shell.events.unregister("pre_execute", self._cell_starts)
+                self._shell.events.unregister("post_execute", self._cell_ends)
+
+    def fill(self, pause=None):
+        """Train every grid value not trained yet, nearest to :attr:`centre` first. Stops at the first error
+        (that value is then trained when asked for, and shows its error as usual)."""
+        while True:
+            with self.lock:
+                todo = [k for k in np.argsort(np.abs(np.arange(len(self.grid)) - self.centre), kind="stable")
+                        if int(k) not in self.done]  # fmt: skip
+            if not todo:
+                return
+            k = int(todo[0])
+            if pause is not None:
+                pause()
+            try:
+                history = self.run(float(self.grid[k]), pause=pause)
+            except Exception:  # noqa: BLE001 -- the same run in the foreground reports it
+                return
+            with self.lock:
+                self.done.setdefault(k, history)
+
+
+class LearningRateExplorer(Explorer):
+    """An :class:`Explorer` whose runs (:attr:`runs`) are made ahead in the background once it is shown."""
+
+    def __init__(self, fig, validate, draw, controls, runs):
+        self.runs = runs
+        super().__init__(fig, validate, draw, controls, busy=runs.busy)
+
+    def _ipython_display_(self):
+        from IPython import get_ipython
+
+        super()._ipython_display_()
+        self.runs.start(get_ipython())
+
+
+#: The widest J a learning-rate run shows: the figure is laid out with these tick labels, so every run fits.
+_WIDEST_J = np.array([1e-200, 1e200, 1.0])
 
 
 def learning_rate_explorer(make_net, x, y, loss, steps=200, lr=0.05):
@@ -141,16 +393,24 @@ def learning_rate_explorer(make_net, x, y, loss, steps=200, lr=0.05):
     steps = integer(steps, "steps", minimum=1, maximum=MAX_STEPS)
     lr_slider = _log_slider(lr, *LR_RANGE, "lr")
     fig, ax = plotting.figure(size=(6.0, 3.2))
+    plotting.draw_loss_curve(ax, _WIDEST_J, LR_RANGE[0])  # lay out for the widest tick labels J may need
+    fig.freeze_layout()
+
+    def run(lr, pause=None):
+        callback = None if pause is None else (lambda _net: pause())
+        return train(make_net(), x, y, loss, lr, steps, callback=callback)
+
+    runs = Runs(run, slider_values(lr_slider))
 
     def validate(lr):
         lr = between(lr, *LR_RANGE, "lr")
-        return lr, train(make_net(), x, y, loss, lr, steps)
+        return lr, runs(lr)
 
     def draw(drawn):
         lr, history = drawn
         plotting.draw_loss_curve(ax, history, lr)
 
-    return Explorer(fig, validate, draw, {"lr": lr_slider})
+    return LearningRateExplorer(fig, validate, draw, {"lr": lr_slider}, runs)
 
 
 T_RANGE = (0.01, 100.0)
@@ -235,10 +495,6 @@ def transformation_explorer(kind="reflection"):
         **{name: _slider(v, -2, 2, name) for name, v in zip("abcd", (1.0, 0.5, 0.0, 1.0))},
     }
 
-    def show_only(kind):
-        for name, control in controls.items():
-            control.layout.display = None if name == "kind" or name in MAPS[kind][0] else "none"
-
     def validate(kind, **values):
         names, make = MAPS[one_of(kind, tuple(MAPS), "kind")]
         used = {name: between(values[name], controls[name].min, controls[name].max, name) for name in names}
@@ -251,9 +507,16 @@ def transformation_explorer(kind="reflection"):
     def draw(drawn):
         plotting.draw_transformation(ax, *drawn)
 
+    explorer = Explorer(fig, validate, draw, controls)
+
+    def show_only(kind):
+        for name, control in controls.items():
+            shown = None if name == "kind" or name in MAPS[kind][0] else "none"
+            control.layout.display = explorer.rows[name].layout.display = shown
+
     controls["kind"].observe(lambda change: show_only(change["new"]), names="value")
     show_only(kind)
-    return Explorer(fig, validate, draw, controls)
+    return explorer
 
 
 def graph_explorer(expression="x*y + z", values="x=2, y=-3, z=4"):

@@ -38,24 +38,33 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from helpers import mathtext as mt
+from helpers._validate import one_of
 from helpers.activations import sigmoid
+from helpers.answers import (  # the formulas of the notebooks' answers: the references, said once
+    BCE_GRADIENT,
+    DL,
+    DY,
+    DZ,
+    F12,
+    F13,
+    MSE_GRADIENT,
+    NETWORK_VOCABULARY,
+    RELU_JACOBIAN,
+    SIGMOID_DIAGONAL,
+    SIGMOID_JACOBIAN,
+    TANH_JACOBIAN,
+    THROUGH,
+    UPSTREAM,
+    Y13,
+    Z1,
+    Z3_12,
+    Z3_13,
+)
+from helpers.verdict import Verdict
 
 SEED = 20251
 TOLERANCE = 1e-8  # relative, entry by entry, between two formulas at one draw
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """ok: the answer is right; message: what is right or wrong; mistake: the catalogue's id ('' if none);
-    reading: the formula as understood, in LaTeX (the echo)."""
-
-    ok: bool
-    message: str
-    mistake: str = ""
-    reading: str = ""
-
-    def __str__(self):
-        return ("correct: " if self.ok else "not yet: ") + self.message
+CHECK_STEPS = 12_000  # evaluation steps of one check, at all its draws together (5 times an honest answer's)
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,8 @@ class Question:
     may name (mathtext's keys: 'dl_dW1', 'z2', 'l', 'softmax', "relu'"); permitted: the names the answer
     may use (the model's sizes and indices are always allowed); check: 'value' (equal to the reference
     at every draw) or 'loss' (gradient descent on it is the update rule); free_index: (index, size,
-    'entries' | 'samples') when the answer holds an index that no sum binds; note: said when right.
+    'entries' | 'samples') when the answer holds an index that no sum binds; note: said when right;
+    default_note: said when right and the answer left out a name of the reference that has a default (β).
     """
 
     key: str
@@ -114,6 +124,7 @@ class Question:
     free_index: tuple = ()
     note: str = ""
     forbidden_functions: tuple = ()
+    default_note: str = ""
 
     @property
     def part(self) -> str:
@@ -184,33 +195,8 @@ def _d_sigmoid(u):
     return sigmoid(u) * sigmoid(-u)
 
 
-NETWORK_VOCABULARY = {
-    **dict.fromkeys(("x", "y", "b1", "b2", "z1", "z2", "z3", "y_hat"), "vector"),
-    **dict.fromkeys(("W1", "W2", "dz2_dz1", "dy_hat_dz3", "dz3_dz2", "dz1_dx"), "matrix"),
-    **dict.fromkeys(("dl_dy_hat", "dl_dz3", "dl_dz2", "dl_dz1", "dl_dx"), "row"),
-    **dict.fromkeys(("f", "g"), "function"),
-    **dict.fromkeys(("n", "h", "K"), "scalar"),
-    **dict.fromkeys(("i", "j", "k"), "index"),
-}
 NETWORK_SIZES = ((3, 4, 2), (2, 5, 3), (4, 3, 5), (5, 2, 4), (3, 5, 4))  # (n, h, K): distinct, none 1
 NETWORK_COLUMNS = ("dl_dy_hat", "dl_dz3", "dl_dz2", "dl_dz1", "dl_dx")
-
-# The formulas of helpers/answers.py, in the grammar of helpers/mathtext.py
-Z1 = r"W^{(1)}x + b^{(1)}"
-DL = r"\frac{\partial \ell}{\partial \hat y}"
-DY = r"\frac{\partial \hat y}{\partial z_3}"
-DZ = r"\frac{\partial z_2}{\partial z_1}"
-F12 = rf"5\big({Z1}\big)^+"
-F13 = rf"\tanh\big({Z1}\big)"
-Z3_12 = rf"W^{{(2)}} {F12} + b^{{(2)}}"
-Z3_13 = rf"W^{{(2)}} {F13} + b^{{(2)}}"
-Y13 = rf"\sigma\big({Z3_13}\big)"
-RELU_JACOBIAN = rf"\operatorname{{diag}}\big(5 \cdot \mathbf 1[{Z1} > 0]\big)"
-TANH_JACOBIAN = rf"\operatorname{{diag}}\Big(1 - \tanh^2\big({Z1}\big)\Big)"
-SIGMOID_DIAGONAL = r"\operatorname{diag}\big(\sigma(z_3) \odot (1 - \sigma(z_3))\big)"
-SIGMOID_JACOBIAN = rf"{SIGMOID_DIAGONAL}, \quad z_3 = {Z3_13}"
-MSE_GRADIENT = r"2(\hat y - y)^\top"
-BCE_GRADIENT = r"\tfrac1K \big((\hat y - y) \oslash (\hat y \odot (1 - \hat y))\big)^\top"
 
 
 def _network_model(activations, loss, fx, z3, y_hat, f, g, dz2_dz1, dy_hat_dz3, dl_dy_hat):
@@ -354,8 +340,6 @@ MODELS = {
 NET_B = ("x", "y", "W1", "b1", "W2", "b2")
 NET_C = (*NET_B, "dl_dy_hat", "dz2_dz1", "dy_hat_dz3")
 NET_D = (*NET_B, "z1", "z3", "y_hat")
-UPSTREAM = f"{DL} {DY}"  # ∂ℓ/∂z3 in the permitted variables
-THROUGH = f"{DL} {DY} W^{{(2)}} {DZ}"  # ∂ℓ/∂z1
 W_SHAPED = ("that is the gradient shaped like {W} ({shape}), what a descent step subtracts (denominator layout); "
             "numerator layout makes ∂ℓ/∂{W} its transpose, {T}")
 COLUMN = ("that is a column ({shape}), denominator layout: numerator layout makes {what} a row, {T}; "
@@ -437,6 +421,7 @@ def _gradient_questions(part):
             Mistake("f-prime-for-f", rf"\big(1 - \tanh^2({Z1})\big) {UPSTREAM}",
                     "that uses f′(z₁) where z₂ = f(z₁) belongs"),
             Mistake("no-dy-hat-dz3", rf"{fx}\, {DL}", NO_G_PRIME),
+            Mistake("relu-of-1.2", rf"{F12}\, {UPSTREAM}", "that uses z₂ = 5(W⁽¹⁾x + b⁽¹⁾)⁺ of 1.2; in 1.3 f = tanh"),
         ]
         dl_db2.append(Mistake("no-dy-hat-dz3", DL, NO_G_PRIME))
 
@@ -583,8 +568,9 @@ def _loss_questions():
 def _softmax_questions():
     permitted = ("z", "K", "i", "j", "k")
     common = dict(free_index=("i", "K", "entries"), forbidden_functions=("softmax",))
+    lhs = ("softmax", "softargmax", "sigma")  # the homework's name, and Wikipedia's σ(z)_i
     return [
-        Question("1.5(a) softmax", r"\operatorname{softmax}(z)_i", "softmax(z)ᵢ", ("softmax",), "1.5(a)", permitted,
+        Question("1.5(a) softmax", r"\operatorname{softmax}(z)_i", "softmax(z)ᵢ", lhs, "1.5(a)", permitted,
                  r"\frac{e^{z_i}}{\sum_{j=1}^{K} e^{z_j}}", (
             Mistake("no-exp-below", r"\frac{e^{z_i}}{\sum_j z_j}",
                     "the denominator sums e^{z_j}, not z_j: then the outputs sum to 1"),
@@ -594,7 +580,7 @@ def _softmax_questions():
             Mistake("sigmoid", r"\sigma(z_i)",
                     "σ squashes each entry alone; softmax divides by the sum over all of them"),
         ), **common),
-        Question("1.5(a) softmax with T", r"\operatorname{softmax}(z / T)_i", "softmax(z/T)ᵢ", ("softmax",), "1.5(a) T",
+        Question("1.5(a) softmax with T", r"\operatorname{softmax}(z / T)_i", "softmax(z/T)ᵢ", lhs, "1.5(a) T",
                  (*permitted, "T"), r"\frac{e^{z_i/T}}{\sum_{j=1}^{K} e^{z_j/T}}", (
             Mistake("no-temperature", r"\frac{e^{z_i}}{\sum_j e^{z_j}}",
                     "the temperature T is missing: e^{z_i/T} / Σ_j e^{z_j/T}"),
@@ -650,10 +636,10 @@ GELU_TANH_DERIVATIVE = rf"\frac12 (1 + {TANH_U}) + \frac12 x (1 - {TANH_U}^2) \s
 
 
 def _activation_questions():
-    def question(name, reference, mistakes, note=""):
+    def question(name, reference, mistakes, note="", default_note=""):
         return Question(f"1.5(c) {name}'", rf"\operatorname{{{name}}}'(x)", f"{name}′(x)", (name.lower() + "'", "f'"),
                         "1.5(c)", ("x", "a", "alpha", "beta"), reference, mistakes, note=note,
-                        forbidden_functions=("relu'", "leakyrelu'", "softplus'", "gelu'"))
+                        forbidden_functions=("relu'", "leakyrelu'", "softplus'", "gelu'"), default_note=default_note)
 
     return [
         question("ReLU", r"\begin{cases} 1 & x > 0 \\ 0 & \text{otherwise} \end{cases}", (
@@ -667,17 +653,21 @@ def _activation_questions():
             Mistake("relu-prime", r"\mathbf 1[x > 0]", "that is ReLU′: LeakyReLU keeps the small slope for x < 0"),
             Mistake("swapped", r"\begin{cases} a & x > 0 \\ 1 & \text{otherwise} \end{cases}",
                     "the cases are swapped: the slope is 1 for x > 0"),
-        ), KINK.format(f="LeakyReLU") + "; without a symbol for the slope, it is 0.01"),
+            Mistake("value-for-slope", r"\begin{cases} 1 & x > 0 \\ a x & \text{otherwise} \end{cases}",
+                    "for x < 0, a x is LeakyReLU's value; its slope there is a"),
+        ), KINK.format(f="LeakyReLU"), "without a symbol for the slope, it is read as 0.01"),
         question("Softplus", r"\sigma(\beta x)", (
             Mistake("softplus-itself", r"\frac{1}{\beta}\ln(1 + e^{\beta x})",
                     "that is Softplus itself; its derivative is σ(βx)"),
             Mistake("extra-beta", r"\beta\,\sigma(\beta x)", "the β of the chain rule meets the 1/β in front: σ(βx)"),
             Mistake("mirrored", r"\sigma(-\beta x)", "σ(−βx) = 1 − σ(βx): the sign inside is flipped"),
-        ), "without β it is read with β = 1, the homework's plot; in general σ(βx)"),
+        ), default_note="without β it is read with β = 1, the homework's plot; in general σ(βx)"),
         question("GELU", r"\Phi(x) + x\,\varphi(x)", (
             Mistake("gelu-itself", r"x\,\Phi(x)", "that is GELU itself; its derivative is Φ(x) + x φ(x)"),
             Mistake("product-rule-half", r"\Phi(x)", "the product rule gives two terms: Φ(x) + x φ(x)"),
             Mistake("sign", r"\Phi(x) - x\,\varphi(x)", "the second term is + x φ(x)"),
+            Mistake("cdf-for-density", r"\Phi(x) + x\,\Phi(x)",
+                    "the second term is x φ(x), with the density φ = Φ′, not the CDF Φ"),
             Mistake("tanh-approximation", GELU_TANH_DERIVATIVE, "that is the derivative of GELU's tanh approximation: "
                     "close, not equal; the exact one is Φ(x) + x φ(x)"),
         )),
@@ -768,6 +758,11 @@ def _defaults_for(model: Model, used: set) -> tuple:
 @functools.cache
 def _prepared(key: str, defaulted: tuple = ()) -> _Prepared:
     """The draws of a question with the ``defaulted`` names fixed, and its reference and mistakes there."""
+    with mt.step_budget(None):  # the references are evaluated once, outside the bound of a check
+        return _prepare(key, defaulted)
+
+
+def _prepare(key: str, defaulted: tuple) -> _Prepared:
     q = QUESTIONS[key]
     fixed = {n: value for names, value in MODELS[q.model].defaults.items() for n in names if n in defaulted}
     draws = [values | fixed for values in _draws(q.model)]
@@ -846,6 +841,10 @@ def _like(shape, values, q: Question) -> str:
 
 
 def _shape_message(q: Question, got, want, values) -> str:
+    if got == () and q.free_index and q.free_index[2] == "entries":  # softmax(z)_i written for one i, or none
+        index, size, _ = q.free_index
+        entry = f"{q.shown} is entry {index} of a {size}×1 column"
+        return f"it is one number, the same for every {index}: {entry}; write it for any {index}, with z_{index}"
     g, w = (_shape_text(s, values, MODELS[q.model].dims) for s in (got, want))
     got2, want2 = tuple(got[-2:]), tuple(want[-2:])
     if len(got2) == 2 and got2 == want2[::-1] and got2 != want2:
@@ -924,6 +923,20 @@ def _order_hint(exc: mt.ShapeError) -> str:
     return ""
 
 
+def _shape_words(q: Question, value) -> str:
+    """ "a 1×h row" and the like: the shape of the right answer in the problem's sizes ('' for a number)."""
+    shape = np.shape(value)
+    model = MODELS[q.model]
+    if len(shape) != 2 or not model.dims or shape == (1, 1):
+        return ""
+    draw = model.draw(np.random.default_rng(SEED), model.sizes[0])
+    names = {draw[d]: d for d in model.dims if d in draw}
+    rows, cols = (names.get(s, str(s)) for s in shape)
+    kind = "row" if shape[0] == 1 else "column" if shape[1] == 1 else "matrix"
+    article = "an" if rows[0] in "aefhilmnorsxAEFHILMNORSX8" else "a"  # as the letter is said: "an h", "a K"
+    return f"{article} {rows}×{cols} {kind}, as numerator layout gives it"
+
+
 def _diagnose(q: Question, expr: mt.Expr) -> tuple[bool, str, str]:
     """(ok, message, mistake id) for a formula in the permitted names."""
     prepared = _prepared_for(q, expr)
@@ -933,7 +946,14 @@ def _diagnose(q: Question, expr: mt.Expr) -> tuple[bool, str, str]:
     if values_list is None:
         return False, problem, ""
     if all(_same(v, r) for v, r in zip(values_list, prepared.reference)):
-        return True, "right" + (f" ({q.note})" if q.note else ""), ""
+        defaulted = set(_defaults_for(MODELS[q.model], expr.names())) & _parsed(q.key, q.reference).names()
+        said = [
+            _shape_words(q, prepared.reference[0]),
+            f"equal at all {len(values_list)} draws of sizes and values",
+            q.note,
+            q.default_note if defaulted else "",
+        ]
+        return True, "right (" + "; ".join(w for w in said if w) + ")", ""
     for m in q.mistakes:
         if all(_same(v, mv) for v, mv in zip(values_list, prepared.mistakes[m.id])):
             return False, m.message, m.id
@@ -955,8 +975,19 @@ def _loss_at(q: Question, expr: mt.Expr, values: dict, params: np.ndarray) -> fl
     y_hat = float(PREDICT[q.key.split(" ", 1)[1]](z))
     v = mt.evaluate(expr, values | dict(w=w, b=b, z=z, y_hat=y_hat))
     if v.ndim:
-        raise mt.EvalError(f"a loss is a number; this is {mt.shape_str(v.shape)}")
+        raise mt.EvalError(f"a loss is a number; this is {mt.shape_str(v.shape)}{_entrywise_hint(expr)}")
     return float(v)
+
+
+def _entrywise_hint(expr: mt.Expr) -> str:
+    """A loss that is a vector, with two columns side by side in it: say that they multiply entry by entry."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, mt.Mul) and any(op == "ihad" for op, _ in node.rest):
+            return " (two columns side by side multiply entry by entry, ⊙ in the echo; their dot product is wᵀx or w·x)"
+        stack.extend(node.children())
+    return ""
 
 
 def _loss_gradient(q: Question, expr: mt.Expr, values: dict) -> tuple[np.ndarray, float]:
@@ -1128,18 +1159,31 @@ def _not_permitted(q: Question, expr: mt.Expr, bad: list) -> tuple[str, str]:
 
 
 def check_answer(question_key: str, text: str) -> Verdict:
-    """Judge ``text``, a formula for the question ``question_key`` (a key of :data:`QUESTIONS`)."""
-    if question_key not in QUESTIONS:
-        raise KeyError(f"no question {question_key!r}; the questions are: {', '.join(QUESTIONS)}")
+    """Judge ``text``, a formula for the question ``question_key`` (a key of :data:`QUESTIONS`).
+
+    A ValueError names an unknown question (and lists them); a TypeError refuses a ``text`` that is not text.
+    Whatever the text, the answer is a :class:`~helpers.verdict.Verdict`, never an exception.
+    """
+    one_of(question_key, tuple(QUESTIONS), "question_key")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the formula as text (a str), got {type(text).__name__}")
     q = QUESTIONS[question_key]
     model = MODELS[q.model]
     try:
-        expr = mt.parse(text, model.vocabulary, asked=q.lhs)
+        expr = mt.parse(text, model.vocabulary, asked=q.lhs, number=q.check == "loss")
     except mt.FormulaError as exc:
         return Verdict(False, f"could not read it: {exc}")
     except TypeError as exc:
         return Verdict(False, str(exc))
-    reading = _reading(q, expr)
+    with mt.step_budget(CHECK_STEPS // 4):  # beyond it, the echo keeps the products its kinds decided
+        reading = _reading(q, expr)
+    with mt.step_budget(CHECK_STEPS):
+        return _judge(q, expr, reading)
+
+
+def _judge(q: Question, expr: mt.Expr, reading: str) -> Verdict:
+    """The verdict on a formula read: its left side, its where-clauses, then every side of a chain."""
+    model = MODELS[q.model]
     sides = (expr,)
     if isinstance(expr, mt.Equation):
         if expr.lhs_key:
@@ -1148,15 +1192,30 @@ def check_answer(question_key: str, text: str) -> Verdict:
         redefined = sorted(n for n, _ in expr.definitions if n in model.vocabulary and n not in model.definitions)
         if redefined:
             message = f"it redefines {_names_list(redefined)}, a variable of the problem: define abbreviations only"
+            hints = [_definition_text(model, n) for n in redefined if n in model.hints]
+            if hints:  # ℓ_i = ‖F_θ(x_i) − y_i‖²: the problem's own definition, which is not substituted
+                message += f"; for {'; '.join(hints)}, write the right side in place of the name"
             return Verdict(False, message, reading=reading)
         sides = expr.expanded()
-    for n, side in enumerate(sides):
-        ok, message, mistake = _check_side(q, side)
+    checked = [_check_side(q, side) for side in sides]
+    abbreviated = len(sides) > 1 and any(ok for ok, _, _ in checked)  # one side in the permitted names
+    for n, (side, (ok, message, mistake)) in enumerate(zip(sides, checked)):
+        if not ok and abbreviated and _right_with_definitions(q, side):
+            continue  # z_2 = f(z_1) = 5 ReLU(W1 x + b1): a step in abbreviations, then the answer
         if not ok:
             if len(sides) > 1:
                 message = f"the {_ordinal(n + 1)} expression of the chain, ${side.latex()}$: {message}"
-            return Verdict(False, message, mistake, reading)
-    return Verdict(True, message, "", reading)
+            return Verdict(False, message, mistake=mistake, reading=reading)
+    message = next(message for ok, message, _ in checked if ok) if abbreviated else message
+    return Verdict(True, message, reading=reading)
+
+
+def _right_with_definitions(q: Question, side: mt.Expr) -> bool:
+    """A side of a chain in names the question does not permit, but right when they are read as defined."""
+    model = MODELS[q.model]
+    if not all(n in model.definitions for n in side.names() - _allowed(q)):
+        return False
+    return _diagnose(q, _substituted(q, side, "numerator"))[0]
 
 
 def _reading(q: Question, expr: mt.Expr) -> str:
@@ -1181,3 +1240,18 @@ def _check_side(q: Question, expr: mt.Expr) -> tuple[bool, str, str]:
 
 def _ordinal(n: int) -> str:
     return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def grade(question_key, text):
+    """The hidden test of a written answer in an nbgrader notebook: nothing if ``text`` is right for the question,
+    else :class:`helpers.selfcheck.NotPassed` with the verdict (shown as its message, as the exercises' are).
+
+    In the assignment, a solution cell holds ``answer = r"..."`` (the student's LaTeX) and the grade cell
+    after it ``print(check_answer(KEY, answer))``, with this call in its hidden tests.
+    """
+    from helpers.selfcheck._core import NotPassed, show_verdicts
+
+    verdict = check_answer(question_key, text)
+    if not verdict.ok:
+        show_verdicts()
+        raise NotPassed(question_key, verdict)

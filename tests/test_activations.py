@@ -16,17 +16,10 @@ from helpers.gradcheck import numerical_gradient
 # 0, small and large |z|; the kinks of ReLU-like functions are checked at 0 separately.
 GRID = np.array([-800.0, -50.0, -30.0, -10.0, -3.0, -1.0, -0.5, -1e-3, 0.0, 1e-3, 0.5, 1.0, 3.0, 10.0, 19.0, 30.0])
 
-CASES = [
-    ("identity", {}),
-    ("relu", {}),
-    ("leaky_relu", {"negative_slope": 0.01}),
+# Every registered activation with its defaults, and the other parameter values the notebooks use.
+CASES = [(name, {}) for name in A.ACTIVATIONS] + [
     ("leaky_relu", {"negative_slope": 0.2}),
-    ("scaled_relu", {"scale": 5.0}),
-    ("sigmoid", {}),
-    ("tanh", {}),
-    ("softplus", {"beta": 1.0}),
     ("softplus", {"beta": 2.0}),
-    ("gelu", {}),
     ("gelu", {"approximate": "tanh"}),
 ]
 IDS = [f"{n}{p}" for n, p in CASES]
@@ -43,7 +36,7 @@ def _sympy_values(name, params, grid, derivative):
 def _softplus_threshold_tol(name, params, grid):
     # Above beta*z > 20 PyTorch returns z (and slope 1), off the smooth function by < e^-20 relative.
     if name == "softplus":
-        return np.where(params["beta"] * grid > 20, np.exp(-20.0), 0.0)
+        return np.where(A.get_activation(name, **params).params["beta"] * grid > 20, np.exp(-20.0), 0.0)
     return 0.0
 
 

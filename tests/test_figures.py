@@ -26,15 +26,10 @@ def _nb01():
         live[name] = []
         histories[name] = train(make_net(), x, y, losses.mse, 0.05, 300, zero_grad=zero_grad,
                                 callback=lambda net, alive=live[name]: alive.append(1))  # fmt: skip
-    figs = {
-        "01 training": plotting.loss_curves({"lr = 0.05": histories["with zero_grad"]}, title="full-batch"),
-        "01 zero_grad": plotting.training_runs(histories, live, y.var(), "Var(y): the best constant", 16),
-    }
+    yield "01 training", plotting.loss_curves({"lr = 0.05": histories["with zero_grad"]}, title="full-batch")
+    yield "01 zero_grad", plotting.training_runs(histories, live, y.var(), "Var(y): the best constant", 16)
     explorer = widgets.learning_rate_explorer(make_net, x, y, losses.mse)
-    for lr in (1e-3, 0.05, 1.0):
-        explorer.controls["lr"].value = lr
-        figs[f"01 lr explorer {lr}"] = explorer.fig
-    return figs
+    yield from _explorer_states("01 lr explorer", explorer, [{"lr": lr} for lr in (1e-3, 0.05, 1.0)])
 
 
 def _nb02():
@@ -44,9 +39,9 @@ def _nb02():
     jac = mlp_jacobians(
         net, np.array([0.1257, -0.1321, 0.6404]), np.array([0.1049, -0.5357]), PROBLEMS["1.2"].loss_fn()
     )
-    return {"02 jacobians": plotting.heatmaps({f"∂z2/∂z1 {jac['dz2_dz1'].shape}": jac["dz2_dz1"],
+    yield "02 jacobians", plotting.heatmaps({f"∂z2/∂z1 {jac['dz2_dz1'].shape}": jac["dz2_dz1"],
                                                f"∂ŷ/∂z3 {jac['dy_hat_dz3'].shape}": jac["dy_hat_dz3"],
-                                               f"∂ℓ/∂ŷ {jac['dl_dy_hat'].shape}": jac["dl_dy_hat"]})}  # fmt: skip
+                                               f"∂ℓ/∂ŷ {jac['dl_dy_hat'].shape}": jac["dl_dy_hat"]})  # fmt: skip
 
 
 def _nb03():
@@ -61,13 +56,10 @@ def _nb03():
         net.parameters["b2"][:] = -8.0
         runs[name] = train(net, x, labels, loss, lr=1.0, steps=2000)
     norms = {f"{a} hidden units": layer_gradient_norms(deep_stack(a), x, labels) for a in ("sigmoid", "tanh", "relu")}
-    return {
-        "03 push": plotting.curves(
-            z, push, xlabel="z3", ylabel="|dl/dz3|", title="push", logy=True, legend="lower left"
-        ),
-        "03 plateau": plotting.loss_curves(runs, title="from a saturated start", logx=True, legend="lower left"),
-        "03 gradient norms": plotting.gradient_norms(norms),
-    }
+    yield "03 push", plotting.curves(z, push, xlabel="z3", ylabel="|dl/dz3|", title="push", logy=True,
+                                     legend="lower left")  # fmt: skip
+    yield "03 plateau", plotting.loss_curves(runs, title="from a saturated start", logx=True, legend="lower left")
+    yield "03 gradient norms", plotting.gradient_norms(norms)
 
 
 def _nb04():
@@ -80,49 +72,49 @@ def _nb04():
     }
     fig = plotting.curves(m, curves, xlabel="margin m = y z", ylabel="loss", ylim=(-1, 4), legend="upper right",
                           title="losses derived from the same update rule")  # fmt: skip
-    return {"04 margins": fig}
+    yield "04 margins", fig
 
 
 def _explorer_states(name, explorer, settings):
-    figs = {}
+    """(name, figure) for each setting of the explorer's controls, one at a time: the explorer redraws its one
+    figure in place, so each must be checked before the next setting."""
     for values in settings:
         for control, value in values.items():
             explorer.controls[control].value = value
         assert explorer.error == "", explorer.error
-        figs[f"{name} {values}"] = explorer.fig
-    return figs
+        yield f"{name} {values}", explorer.fig
 
 
 def _nb05():
-    figs = {}
     for logits in ("1, 2, 0.5, 3", "4, 1, 1", "1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1", ", ".join(map(str, range(64)))):
         explorer = widgets.softmax_explorer(logits)
-        figs.update(
-            _explorer_states(f"05 softmax {logits[:12]}", explorer, [{"temperature": t} for t in (0.01, 1.0, 100.0)])
-        )
-    return figs
+        temperatures = [{"temperature": t} for t in (0.01, 1.0, 100.0)]
+        yield from _explorer_states(f"05 softmax {logits[:12]}", explorer, temperatures)
+    explorer = widgets.softmax_explorer()  # new logits in the same figure: laid out again
+    new_logits = [{"logits": ", ".join(map(str, range(64)))}, {"logits": "4, 1, 1"}]
+    yield from _explorer_states("05 softmax new logits", explorer, new_logits)
 
 
 def _nb06():
     settings = [{"negative_slope": s, "beta": b} for s, b in ((0.01, 1.0), (0.0, 0.1), (0.5, 10.0), (0.2, 2.0))]
-    return _explorer_states("06 derivatives", widgets.activation_derivatives_explorer(), settings)
+    yield from _explorer_states("06 derivatives", widgets.activation_derivatives_explorer(), settings)
 
 
 def _nb07():
-    figs = {}
     extremes = {"scaling": {"factor": -2.0}, "rotation": {"angle": 180.0}, "reflection": {"axis": 90.0},
                 "shear": {"shear": 2.0}, "free": {"a": 2.0, "b": -2.0, "c": 2.0, "d": -2.0}}  # fmt: skip
     for kind, values in extremes.items():
-        figs.update(_explorer_states(f"07 {kind}", widgets.transformation_explorer(kind), [{}, values]))
+        yield from _explorer_states(f"07 {kind}", widgets.transformation_explorer(kind), [{}, values])
+    explorer = widgets.transformation_explorer("scaling")  # the mirror axis comes and goes in one figure
+    yield from _explorer_states("07 kinds", explorer, [{"kind": "reflection", "axis": 90.0}, {"kind": "free"}])
     x, labels = circles(n=200, seed=0)
     net = MLP(2, 3, "tanh", 3, 1, "sigmoid", init="lecun", seed=0)
     train(net, x, labels, losses.bce, lr=1.0, steps=1500)
     net.forward(x)
-    figs["07 hidden space"] = plotting.hidden_space(
+    yield "07 hidden space", plotting.hidden_space(
         x, labels, net.layer_output(1), net.parameters["W2"][0], net.parameters["b2"][0],
         ("input space", "after tanh(W1 x + b1): a plane separates them", "distance to the plane, by class"),
     )  # fmt: skip
-    return figs
 
 
 def _graphs():
@@ -137,11 +129,12 @@ def _graphs():
 
 
 def _nb08():
-    figs = {f"08 graph {k}": graphdraw.graph_figure(root, title=k) for k, root in _graphs().items()}
+    for k, root in _graphs().items():
+        yield f"08 graph {k}", graphdraw.graph_figure(root, title=k)
     settings = [{"expression": e} for e in ("x*y + z", "(x + y) * (z * o) + z", "x*x*x + 3*y", "x")]
+    settings += [{"expression": "x*y + z"}, {"values": "x=-1000.5, y=2e-7, z=3"}]
     explorer = widgets.graph_explorer("(x + y) * (z * o) + z", "x=1, y=2, z=3, o=4")
-    figs.update(_explorer_states("08 graph explorer", explorer, settings))
-    return figs
+    yield from _explorer_states("08 graph explorer", explorer, settings)
 
 
 BUILDERS = [_nb01, _nb02, _nb03, _nb04, _nb05, _nb06, _nb07, _nb08]
@@ -150,7 +143,7 @@ BUILDERS = [_nb01, _nb02, _nb03, _nb04, _nb05, _nb06, _nb07, _nb08]
 @pytest.mark.parametrize("build", BUILDERS, ids=[b.__name__[1:] for b in BUILDERS])
 def test_every_figure_is_laid_out(build):
     found = {}
-    for name, fig in build().items():
+    for name, fig in build():
         if issues := problems(fig):
             found[name] = issues
     assert not found, found
@@ -225,3 +218,68 @@ def test_the_edge_on_view_looks_along_the_plane():
         elev, azim = np.radians(plotting.edge_on_view(w, points))
         eye = np.array([np.cos(elev) * np.cos(azim), np.cos(elev) * np.sin(azim), np.sin(elev)])
         assert abs(eye @ w) < 1e-9 * np.linalg.norm(w)  # the eye lies in the plane: the plane is seen edge-on
+
+
+def _pixels(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+FRAMES = {  # explorer: states it goes through, one control change at a time
+    "learning rate": (
+        lambda: widgets.learning_rate_explorer(
+            lambda: MLP(2, 16, "relu", 16, 1, "identity", init="he", seed=0), *regression(n=64, seed=0), losses.mse
+        ),
+        [("lr", 0.001), ("lr", 0.3), ("lr", 1.0), ("lr", 0.05)],
+    ),
+    "softmax": (
+        widgets.softmax_explorer,
+        [("temperature", 0.01), ("temperature", 7.0), ("logits", "4, 1, 1"), ("temperature", 2.0)],
+    ),
+    "derivatives": (
+        widgets.activation_derivatives_explorer,
+        [("negative_slope", 0.1), ("beta", 5.0), ("negative_slope", 0.0), ("beta", 0.1)],
+    ),
+    "transformation": (
+        lambda: widgets.transformation_explorer("free"),
+        [("a", 2.0), ("b", -2.0), ("kind", "reflection"), ("axis", 100.0), ("kind", "rotation"), ("angle", -170.0)],
+    ),
+    "graph": (
+        lambda: widgets.graph_explorer("(x + y) * (z * o) + z", "x=1, y=2, z=3, o=4"),
+        [
+            ("values", "x=-1, y=2, z=3, o=4"),
+            ("values", "x=10.5, y=2, z=3, o=4"),
+            ("expression", "x*y + z"),
+            ("values", "x=3, y=2, z=3, o=4"),
+        ],
+    ),  # fmt: skip
+}
+
+
+@pytest.mark.parametrize("name", list(FRAMES))
+def test_a_frame_drawn_over_the_saved_background_is_the_full_drawing(name):
+    """A frame redraws only the artists that changed: it must give the very pixels of a full redraw."""
+    make, states = FRAMES[name]
+    e = make()
+    e.fig.png()
+    partial = 0
+    for control, value in states:
+        e.controls[control].value = value
+        assert e.error == "", e.error
+        partial += e.fig._background is not None and e.fig._touched is not None
+        fast = _pixels(e.fig.png())
+        e.fig.invalidate()
+        np.testing.assert_array_equal(fast, _pixels(e.fig.png()), err_msg=f"{name} after {control} = {value!r}")
+    assert partial >= 2  # most steps are frames over the background, not full redraws
+
+
+def test_a_draw_by_someone_else_makes_the_next_frame_a_full_one():
+    e = widgets.softmax_explorer()
+    e.fig.png()
+    e.controls["temperature"].value = 3.0
+    assert e.fig._touched
+    e.fig.canvas.draw()  # as a savefig or a layout check does
+    assert e.fig._touched is None and e.fig._background is None

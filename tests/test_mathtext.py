@@ -634,3 +634,97 @@ def test_any_token_soup_is_read_or_refused_with_a_formula_error(text):
     except EvalError:
         pass
     e.latex(), e.plain(), e.names()
+
+
+# ----------------------------------------------------------------------------------------------------
+# Red-team regressions: spellings students use, and their readings
+
+
+@pytest.mark.parametrize(
+    ("name", "spellings"),
+    [
+        ("W1", [r"W^{[1]}", "W^[1]", r"\mathbf{W}^{[1]}"]),
+        ("y_hat", [r"\hat{\mathbf{y}}", r"\widehat{\boldsymbol{y}}", r"\hat{\bm y}", r"\hat\mathbf{y}"]),
+        ("dl_dW1", [r"\frac{\partial \ell}{\partial W^{[1]}}"]),
+    ],
+)
+def test_bracketed_layers_and_a_bold_letter_under_a_hat(name, spellings):
+    vocabulary = V | {"dl_dW1": "matrix"}
+    for text in spellings:
+        assert parse(text, vocabulary) == mt.Name(name, vocabulary[name]), text
+
+
+def test_a_one_letter_superscript_is_one_character_as_in_tex():
+    np.testing.assert_allclose(value("x^Tx"), VALUES["x"].T @ VALUES["x"])
+    assert parse("W_1^Tx", V).latex() == r"W^{(1)\top} x"
+
+
+def test_an_unraised_top_from_a_pdf_is_a_transpose():
+    for text in ("(ŷ − y)⊤", "(ŷ − y)^⊤", "(ŷ − y)^{⊤}", "(ŷ − y)^{ ⊤ }"):
+        assert parse(text, V).latex() == r"(\hat y - y)^\top", text
+    assert parse("W^{(1)⊤}x", V).latex() == r"W^{(1)\top} x"  # raised already: inside ^{...}
+
+
+def test_a_positive_part_as_a_subscript():
+    for text in (r"(z_1)_+", r"[z_1]_{+}", r"\left(z_1\right)_+"):
+        np.testing.assert_allclose(value(text), np.maximum(VALUES["z1"], 0), err_msg=text)
+
+
+def test_a_whole_power_of_a_square_matrix_is_the_matrix_power():
+    e = parse(r"\operatorname{diag}(z_1)^2", V)
+    assert e.latex() == r"\operatorname{diag}(z_1)^{2}"  # no ∘: the matrix power
+    np.testing.assert_allclose(evaluate(e, VALUES), np.diag(VALUES["z1"].ravel() ** 2))
+    np.testing.assert_allclose(value("dz2_dz1**3"), np.linalg.matrix_power(VALUES["dz2_dz1"], 3))
+    with pytest.raises(ShapeError, match="not square"):
+        value(r"W_1^2")
+    for exponent in ("0.5", "0/0", "-1"):
+        with pytest.raises(ShapeError, match="write the product"):
+            value(rf"\operatorname{{diag}}(z_1)^{{{exponent}}}")
+    assert parse(r"W_1^2", V).latex() == r"(W^{(1)})^{2}"  # no double superscript
+
+
+def test_identity_with_a_square_size():
+    np.testing.assert_allclose(value(r"I_{K \times K}"), np.eye(K_))
+
+
+def test_dot_product_of_two_columns_in_a_number():
+    """With number=True (a loss), w · x of two columns is wᵀx; elsewhere it stays element-wise."""
+    e = parse(r"x \cdot x + a", V, number=True)
+    assert e.latex() == r"x^\top x + a"
+    np.testing.assert_allclose(evaluate(e, VALUES), VALUES["x"].T @ VALUES["x"] + 0.7)
+    assert parse(r"2x \cdot x", V, number=True).latex() == r"(2 x)^\top x"
+    assert parse(r"x \cdot x", V).latex() == r"x \odot x"
+    assert parse(r"x x", V, number=True).latex() == r"x \odot x"  # juxtaposed: element-wise still
+
+
+def test_a_derivative_of_a_vocabulary_function_is_refused_saying_so():
+    with pytest.raises(FormulaError, match="f′ \\(the derivative of f\\) is not read"):
+        parse("f'(z_1)", V)
+
+
+def test_a_step_budget_bounds_many_evaluations_together():
+    e = parse(r"\sum_{i=1}^{900} a", V)
+    with mt.step_budget(5000):
+        for _ in range(2):
+            evaluate(e, VALUES)
+        with pytest.raises(EvalError, match="too many steps"):
+            for _ in range(5):
+                evaluate(e, VALUES)
+    for _ in range(10):  # outside it, each evaluation has its own bound only
+        evaluate(e, VALUES)
+
+
+def test_the_echo_never_stacks_two_superscripts():
+    vocabulary = V | {"dl_dW1": "matrix"}
+    for text, echo in [
+        (r"\exp(a)^2", r"(e^{a})^{2}"),
+        (r"\exp(x)^T", r"(e^{x})^\top"),
+        (r"\frac{\partial \ell}{\partial W^{(1)}}^\top", r"(\frac{\partial \ell}{\partial W^{(1)}})^\top"),
+        (r"W_1^T", r"W^{(1)\top}"),
+    ]:
+        assert parse(text, vocabulary).latex() == echo, text
+
+
+def test_numpy_names_say_how_this_grammar_writes_them():
+    with pytest.raises(FormulaError, match="np.dot\\(A, B\\) is A @ B"):
+        parse("np.dot(W1, x)", V)

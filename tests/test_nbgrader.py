@@ -10,6 +10,7 @@ import importlib.util
 import os
 import runpy
 import shutil
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -24,7 +25,8 @@ _spec.loader.exec_module(tool)
 ASSIGNMENT = tool.ASSIGNMENT
 NOTEBOOKS = tool.source_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
-MISTAKES = runpy.run_path(str(ROOT / "tests" / "exercise_mistakes.py"))["MISTAKES"]
+_CATALOGUE = runpy.run_path(str(ROOT / "tests" / "exercise_mistakes.py"))
+MISTAKES, TRICKS = _CATALOGUE["MISTAKES"], _CATALOGUE["TRICKS"]
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
@@ -156,10 +158,21 @@ def submit(course):
             for cell in nb.cells:
                 grade_id = nbgrader_meta(cell).get("grade_id")
                 if grade_id == mistaken:
-                    cell.source = MISTAKES[stem, mistaken].strip("\n")
+                    cell.source = MISTAKES[stem, mistaken][0].strip("\n")
                 elif grade_id in answers:
                     cell.source = answers[grade_id]
             nbformat.write(nb, submitted / student / ASSIGNMENT / f"{stem}.ipynb")
+    (submitted / "cheater" / ASSIGNMENT).mkdir(parents=True)
+    for stem in EXERCISES:  # every exercise answered right, but those of TRICKS, which hold the trick
+        answers = solved(course / ASSIGNMENT / f"{stem}.ipynb")
+        nb = nbformat.read(release / f"{stem}.ipynb", as_version=4)
+        for cell in nb.cells:
+            grade_id = nbgrader_meta(cell).get("grade_id")
+            if (stem, grade_id) in TRICKS:
+                cell.source = TRICKS[stem, grade_id][1].strip("\n")
+            elif grade_id in answers:
+                cell.source = answers[grade_id]
+        nbformat.write(nb, submitted / "cheater" / ASSIGNMENT / f"{stem}.ipynb")
     return {s.name: len(list((s / ASSIGNMENT).glob("*.ipynb"))) for s in submitted.iterdir()}
 
 
@@ -215,7 +228,7 @@ def graded(tmp_path_factory):
 
     with ThreadPoolExecutor(len(courses)) as pool:
         list(pool.map(autograde, courses))
-    result = {"notebooks": {}, "grades": {}, "csv": {}}
+    result = {"notebooks": {}, "grades": {}, "csv": {}, "courses": list(courses)}
     for course, group in courses.items():
         notebooks, grades = scores(course, group)
         result["notebooks"].update(notebooks)
@@ -250,6 +263,16 @@ def test_autograde_takes_exactly_the_mistaken_exercises_points(stem, solution, g
     assert graded["notebooks"][student, stem] == (_total(stem) - lost, _total(stem))
 
 
+@pytest.mark.parametrize(("stem", "function"), sorted(TRICKS), ids=[f"{s}-{f}" for s, f in sorted(TRICKS)])
+def test_autograde_gives_no_point_to_a_cheap_trick(stem, function, graded):
+    """A trick in one exercise takes that exercise's points, and no other's."""
+    for sol, grade_id, points in EXERCISES[stem]:
+        expected = 0 if (stem, sol) in TRICKS else points
+        assert graded["grades"]["cheater", stem, grade_id] == (expected, points), (
+            f"{grade_id}: {TRICKS[stem, function][0]}"
+        )
+
+
 def test_exported_grades_csv_has_each_students_total(graded):
     total = sum(_total(stem) for stem in EXERCISES)
     rows = graded["csv"]
@@ -260,3 +283,34 @@ def test_exported_grades_csv_has_each_students_total(graded):
         lost = sum(points for stem, sol in plan.items() for s, _, points in EXERCISES[stem] if s == sol)
         kept = sum(_total(stem) for stem in plan)  # notebooks a mistake_k student did not submit score 0
         assert float(rows[student]["score"]) == kept - lost, student
+
+
+def test_the_class_report_counts_each_students_outcome_and_names_the_mistakes(graded, tmp_path):
+    """tools/misconceptions.py on the autograded class: every exercise's count of each outcome is the one the
+    submissions' plans give: instructor right, blank not written, mistake_k its mistake, the cheater's tricks
+    anything but right."""
+    report = runpy.run_path(str(ROOT / "tools" / "misconceptions.py"))
+    counts, messages = {}, {}
+    for course in graded["courses"]:
+        course_counts, course_messages = report["read_class"](course / "autograded", ASSIGNMENT)
+        messages.update(course_messages)
+        for exercise, outcomes in course_counts.items():
+            counts.setdefault(exercise, Counter()).update(outcomes)
+    for stem, found in EXERCISES.items():
+        for function, _, _ in found:
+            expected = Counter({"correct": 1, "not-written": 1})
+            for plan in mistake_students().values():
+                if stem in plan:
+                    expected[MISTAKES[stem, plan[stem]][1] if plan[stem] == function else "correct"] += 1
+            if (stem, function) not in TRICKS:
+                expected["correct"] += 1
+            tricked = counts[function] - expected  # what the cheater's trick got: any outcome but "correct"
+            assert sum(tricked.values()) == ((stem, function) in TRICKS) and "correct" not in tricked, function
+            assert counts[function] - tricked == expected, function
+    report["write_csv"](counts, messages, tmp_path / "report.csv")
+    rows = list(csv.DictReader(open(tmp_path / "report.csv")))
+    assert {r["exercise"] for r in rows} == {f for found in EXERCISES.values() for f, _, _ in found}
+    stale = next(r for r in rows if r["exercise"] == "train_epoch" and r["outcome"] == "stale-gradients")
+    assert stale["students"] == "1" and "zero them" in stale["message"]
+    report["draw"](counts, tmp_path / "report.png")
+    assert (tmp_path / "report.png").stat().st_size > 1000

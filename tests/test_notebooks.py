@@ -4,6 +4,7 @@ Each test here is an item of CONTRIBUTING.md's checklist for adding a notebook o
 """
 
 import ast
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -11,9 +12,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("notebook_tools", ROOT / "tools" / "notebooks.py")
+tool = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tool)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 IDS = [p.stem for p in NOTEBOOKS]
-REPO_URL = re.search(r'^Repository = "(.+)"$', (ROOT / "pyproject.toml").read_text(), flags=re.M).group(1)
+PYPROJECT = (ROOT / "pyproject.toml").read_text()
+REPO_URL = re.search(r'^Repository = "(.+)"$', PYPROJECT, flags=re.M).group(1)
+VERSION = re.search(r'^version = "(.+)"$', PYPROJECT, flags=re.M).group(1)
 REPO = REPO_URL.removeprefix("https://github.com/")
 
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")  # what nbgrader accepts
@@ -22,7 +28,6 @@ SOLUTION = {"grade": False, "solution": True, "locked": False}
 GRADE = {"grade": True, "solution": False, "locked": True}
 ROLES = {"lesson": LESSON, "solution": SOLUTION, "grade": GRADE}
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
-HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS\n(.*?)^[ \t]*### END HIDDEN TESTS[ \t]*$", flags=re.M | re.S)
 
 
 def load(path):
@@ -107,7 +112,9 @@ def test_kernelspec_title_colab_cell_and_size(path):
     assert first["cell_type"] == "markdown" and source(first).startswith("# ")
     colab = source(code_cells(nb)[0])
     assert "import helpers" in colab and "except ModuleNotFoundError" in colab
-    assert f'%pip install -q "backprop-notebooks @ git+{REPO_URL}"' in colab
+    # pinned to the release the notebook was made with: a rename on main cannot break a handed-out edition
+    assert f'repository = "{REPO_URL}"' in colab
+    assert f'%pip install -q "backprop-notebooks @ git+{{repository}}@v{VERSION}"' in colab
     assert path.stat().st_size < 2_000_000
 
 
@@ -135,19 +142,35 @@ def test_every_cell_has_nbgrader_metadata_with_a_unique_grade_id(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_each_exercise_is_a_solution_cell_then_an_autograded_self_check(path):
+    """A solution cell, grade_id the function it defines, then its grade cell, grade_id "<function>-check",
+    printing check_<function>(<function>) and grading it in a hidden test with helpers.selfcheck.grade."""
     cells = load(path)["cells"]
     pairs = exercises(cells)
     assert pairs, "no exercise: a notebook has at least one solution cell (CONTRIBUTING.md, 'Add an exercise')"
     followed = [g for _, g in pairs]
     assert [i for i, c in enumerate(cells) if role(c) == "grade"] == followed, "a grade cell follows each solution"
-    for _, g in pairs:
-        code = source(cells[g])
-        hidden = HIDDEN_TESTS.findall(code)
-        visible = HIDDEN_TESTS.sub("", code)
-        assert re.search(r"print\(check_\w+\(", visible), f"grade cell {g + 1} prints no check_...(...): {code!r}"
-        assert hidden and all(re.search(r"^\s*assert .*\.ok\b", h, flags=re.M) for h in hidden), (
-            f"grade cell {g + 1}: its hidden tests (### BEGIN/END HIDDEN TESTS) assert the check's .ok: {code!r}"
+    for s, g in pairs:
+        function = cells[s]["metadata"]["nbgrader"]["grade_id"]
+        assert re.search(rf"^def {function}\(", source(cells[s]), flags=re.M), (
+            f"solution cell {s + 1}: its grade_id {function!r} is the name of the function it defines"
         )
+        assert cells[g]["metadata"]["nbgrader"]["grade_id"] == f"{function}-check", f"grade cell {g + 1}"
+        assert source(cells[g]) == tool.grade_cell_source(function), (
+            f"grade cell {g + 1} prints check_{function}({function}) and grades it in its hidden test, as "
+            f"`python tools/notebooks.py exercise {path.relative_to(ROOT)} {function}` writes it"
+        )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_exercise_cell_is_marked_as_a_lesson_cell(path):
+    """What `tools/notebooks.py lock` run before marking the exercise cells would leave: a locked lesson cell with
+    solution markers or a check in it, which nbgrader would hand out with the solution, or never grade."""
+    for number, cell in enumerate(load(path)["cells"], 1):
+        text = source(cell)
+        if role(cell) == "lesson" and (BEGIN_SOLUTION in text or "BEGIN HIDDEN TESTS" in text or "check_" in text
+                                       and re.search(r"print\(check_\w+\(", text)):  # fmt: skip
+            pytest.fail(f"cell {number} is marked as a locked lesson cell but holds an exercise's solution or check: "
+                        "mark it as a solution or grade cell (CONTRIBUTING.md, 'Add an exercise')")  # fmt: skip
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
@@ -211,3 +234,14 @@ def test_readme_links_the_student_edition_on_colab_and_binder(path):
     assert any(colab in row and binder in row for row in _readme_rows()), (
         f"a README table row links student/notebooks/{path.name} on Colab and Binder"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_readme_lists_each_notebooks_exercises(path):
+    """The README row's exercises column names the notebook's exercise functions, in order; the count the
+    README gives is the number of exercises of all notebooks."""
+    (row,) = [row for row in _readme_rows() if f"](notebooks/{path.name})" in row]
+    functions = [c["metadata"]["nbgrader"]["grade_id"] for c in load(path)["cells"] if role(c) == "solution"]
+    assert row.split(" | ")[4] == ", ".join(f"`{f}`" for f in functions), row.split(" | ")[4]
+    total = sum(1 for p in NOTEBOOKS for c in load(p)["cells"] if role(c) == "solution")
+    assert f"({total} in all" in (ROOT / "README.md").read_text()

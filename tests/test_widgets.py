@@ -147,13 +147,16 @@ def test_explorer_updates_its_display_in_place():
     updates = []
 
     class Handle:
-        def update(self, obj):
-            updates.append(obj)
+        def update(self, data, metadata=None, raw=False):
+            updates.append((data, metadata, raw))
 
     e._handle = Handle()
     e.controls["temperature"].value = 2.0
     e.controls["logits"].value = "oops"
-    assert updates == [e.fig]  # one redraw for the good value, none for the bad one
+    assert len(updates) == 1  # one redraw for the good value, none for the bad one
+    data, metadata, raw = updates[0]
+    assert raw and data["image/png"].startswith(b"\x89PNG")
+    assert metadata["image/png"]["alt"] == data["text/plain"] == e.fig.alt and "T = 2" in e.fig.alt
 
 
 def test_transformation_explorer_shows_only_the_chosen_maps_controls_and_labels_the_dropdown():
@@ -178,3 +181,61 @@ def test_softmax_legend_sits_above_the_bars_when_the_first_logit_is_largest():
     FigureCanvasAgg(e.fig).draw()
     legend = ax.get_legend().get_window_extent()
     assert all(legend.y0 >= bar.get_window_extent().y1 - 1 for bar in ax.patches)
+
+
+def small_lr_explorer():
+    from helpers import MLP, losses
+    from helpers.data import regression
+
+    x, y = regression(n=16, seed=0)
+    return widgets.learning_rate_explorer(
+        lambda: MLP(2, 4, "tanh", 4, 1, "identity", seed=0), x, y, losses.mse, steps=30
+    )
+
+
+def test_the_learning_rate_runs_are_train_s_and_are_made_once():
+    from helpers import MLP, losses
+    from helpers.data import regression
+    from helpers.training import train
+
+    e = small_lr_explorer()
+    runs = e.runs
+    x, y = regression(n=16, seed=0)
+    grid = widgets.slider_values(e.controls["lr"])
+    assert len(grid) == 61 and grid[0] == pytest.approx(1e-3) and grid[-1] == pytest.approx(1.0)
+    for lr in (grid[10], 0.2):
+        np.testing.assert_array_equal(runs(lr), train(MLP(2, 4, "tanh", 4, 1, "identity", seed=0), x, y, losses.mse,
+                                                      lr, 30))  # fmt: skip
+    assert runs(grid[10] * (1 + 1e-12)) is runs(grid[10])  # the browser's 10 ** x, a bit off Python's: the same run
+    assert runs.key(0.2) == 0.2 and runs.key(grid[10]) == 10
+
+
+class FakeShell:
+    def __init__(self):
+        self.callbacks = {"pre_execute": [], "post_execute": []}
+        self.events = self
+
+    def register(self, event, f):
+        self.callbacks[event].append(f)
+
+    def unregister(self, event, f):
+        self.callbacks[event].remove(f)
+
+
+def test_the_runs_are_made_in_the_background_only_while_no_cell_and_no_redraw_runs():
+    import time
+
+    e = small_lr_explorer()
+    runs, shell = e.runs, FakeShell()
+    runs.start(shell)  # from the cell that shows the explorer: it waits for that cell to end
+    time.sleep(0.3)
+    assert len(runs.done) == 1 and runs.thread.is_alive()  # only the run the explorer drew
+    with runs.busy():
+        shell.callbacks["post_execute"][0]()
+        time.sleep(0.3)
+        assert len(runs.done) == 1  # a redraw runs: it waits
+    runs.thread.join(timeout=60)
+    assert not runs.thread.is_alive() and len(runs.done) == 62  # the slider's 61 and the start, 0.05
+    assert shell.callbacks == {"pre_execute": [], "post_execute": []}  # it unregistered itself
+    e.controls["lr"].value = float(widgets.slider_values(e.controls["lr"])[3])
+    assert e.error == "" and len(runs.done) == 62  # found, not trained again

@@ -89,7 +89,7 @@ def test_every_question_has_a_plain_answer_here():
 @pytest.mark.parametrize("key", KEYS)
 def test_the_reference_is_right_in_latex(key):
     verdict = right(key, QUESTIONS[key].reference)
-    assert verdict.mistake == "" and str(verdict).startswith("correct: right")
+    assert verdict.mistake == "" and str(verdict).startswith("correct: ")
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -412,13 +412,13 @@ def test_the_reading_shows_inferred_products():
 def test_verdicts_are_small_frozen_dataclasses():
     verdict = check_answer("1.2(b) z1", "W1 x + b1")
     assert (verdict.ok, verdict.mistake, verdict.reading) == (True, "", "W^{(1)} x + b^{(1)}")
-    assert str(verdict) == "correct: right"
+    assert str(verdict).startswith("correct: right (an h×1 column")
     with pytest.raises(AttributeError):
         verdict.ok = False
 
 
-def test_an_unknown_question_is_a_key_error_listing_the_questions():
-    with pytest.raises(KeyError, match=r"1\.2\(b\) z1"):
+def test_an_unknown_question_is_a_value_error_listing_the_questions():
+    with pytest.raises(ValueError, match=r"question_key must be one of .*1\.2\(b\) z1"):
         check_answer("1.9 nothing", "x")
 
 
@@ -886,3 +886,101 @@ def test_defaults_for_an_omitted_slope_or_beta():
     slope = partial(check_answer, "1.5(c) LeakyReLU'")
     assert slope(r"\begin{cases} 1 & x > 0 \\ 0.01 & x \le 0 \end{cases}").ok
     assert not slope(r"\begin{cases} 1 & x > 0 \\ 0.01 a/a & x \le 0 \end{cases}").ok  # a is used: it is drawn
+
+
+def test_the_default_of_a_parameter_is_said_only_when_the_answer_leaves_it_out():
+    with_beta = check_answer("1.5(c) Softplus'", r"\frac{1}{1 + e^{-\beta x}}")
+    without = check_answer("1.5(c) Softplus'", r"\frac{1}{1 + e^{-x}}")
+    assert with_beta.ok and without.ok
+    assert "β = 1" not in with_beta.message and "read with β = 1" in without.message
+    slope = check_answer("1.5(c) LeakyReLU'", r"\begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}")
+    assert slope.ok and "0.01" not in slope.message
+
+
+# ----------------------------------------------------------------------------------------------------
+# Red-team regressions: answers that got a wrong verdict, and what each must get
+
+RED_TEAM_RIGHT = [
+    ("1.2(b) z1", r"W^{[1]} x + b^{[1]}"),  # bracketed layers
+    (
+        "1.2(c) dl/dW1",
+        r"\frac{\partial \ell}{\partial W^{[1]}} = x \frac{\partial \ell}{\partial \hat y} W^{[2]} "
+        r"\frac{\partial z_2}{\partial z_1}",
+    ),  # fmt: skip
+    ("1.2(d) dl/dy_hat", r"2(\hat{\mathbf{y}}-\mathbf{y})^T"),  # bold under a hat
+    ("1.5(e) dJ/dy_hat_i", r"\frac{2}{N}(\hat{\boldsymbol{y}}_i - \boldsymbol{y}_i)^\top"),
+    ("1.4 perceptron", r"-\min(0, y(w^Tx+b))"),  # ^T takes one character, as in TeX
+    ("1.4 adaline", r"\frac{1}{2}(y - w^Tx - b)^2"),
+    ("1.4 tanh-logistic", r"\log(1+\exp(-2y(w^Tx+b)))"),
+    ("1.4 perceptron", r"\max(0, -y(\mathbf{w} \cdot \mathbf{x} + b))"),  # w · x in a loss: the dot product
+    ("1.4 adaline", r"\frac12 (y - w \cdot x - b)^2"),
+    ("1.4 tanh-logistic", r"\ln(1 + e^{-2y(w\cdot x+b)})"),
+    ("1.2(d) dl/dy_hat", "2 (ŷ - y)⊤"),  # an unraised ⊤ from a PDF
+    ("1.4 perceptron", "max(0, −y(w⊤x + b))"),
+    ("1.2(b) z2", r"5\left(W^{(1)}x+b^{(1)}\right)_+"),  # (u)_+
+    ("1.3(a) dz2/dz1", r"I - \operatorname{diag}(\tanh(z_1))^2"),  # diag(v)^2, a matrix power
+    ("1.3(a) dy_hat/dz3", r"\operatorname{diag}(\hat y) - \operatorname{diag}(\hat y)^2"),
+    ("1.2(d) dy_hat/dz3", r"I_{K\times K}"),
+    ("1.5(a) softmax", r"\sigma(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"),  # Wikipedia's left side
+    ("1.5(a) softmax", r"\text{softargmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}"),  # the homework's name
+    ("1.2(b) z2", r"z_2 = f(z_1) = 5 \operatorname{ReLU}(W^{(1)}x + b^{(1)})"),  # a chain ending in the answer
+    ("1.2(b) z3", r"z_3 = W^{(2)} z_2 + b^{(2)} = W^{(2)} 5\max(0, W^{(1)}x + b^{(1)}) + b^{(2)}"),
+    ("1.3(a) y_hat", r"\hat y = g(z_3) = \sigma(z_3) = \sigma(W_2 \tanh(W_1 x + b_1) + b_2)"),
+]
+
+
+@pytest.mark.parametrize(("key", "text"), RED_TEAM_RIGHT)
+def test_red_team_right_answers_are_right(key, text):
+    right(key, text)
+
+
+def test_the_echo_shows_the_dot_product_of_a_loss_and_keeps_the_element_wise_product_in_a_diag():
+    assert (
+        check_answer("1.4 adaline", r"\frac12 (y - w \cdot x - b)^2").reading == r"\frac{1}{2} (y - w^\top x - b)^{2}"
+    )
+    jacobian = check_answer("1.3(a) dy_hat/dz3", r"\operatorname{diag}(\sigma(z_3) \cdot (1 - \sigma(z_3)))")
+    assert jacobian.ok and r"\odot" in jacobian.reading
+    juxtaposed = check_answer("1.4 adaline", r"\frac12 (y - w x - b)^2")
+    assert not juxtaposed.ok and "entry by entry" in juxtaposed.message and "wᵀx" in juxtaposed.message
+
+
+def test_a_chain_with_a_wrong_side_is_still_wrong():
+    for text in (
+        r"z_2 = f(z_1) = 5\max(0, W_1x + b_1) = \max(0, W_1 x + b_1)",
+        r"z_2 = \max(0, z_1) = 5\max(0, W_1x + b_1)",  # a wrong step in abbreviations
+    ):
+        assert not check_answer("1.2(b) z2", text).ok, text
+    wrong = check_answer("1.2(b) z3", r"z_3 = W^{(2)} z_1 + b^{(2)} = W^{(2)} 5\max(0, W^{(1)}x + b^{(1)}) + b^{(2)}")
+    assert not wrong.ok and wrong.message.startswith("the 1st expression of the chain")
+
+
+def test_softmax_for_one_entry_says_to_write_it_for_any_i():
+    verdict = check_answer("1.5(a) softmax", r"\frac{e^{z_1}}{\sum_j e^{z_j}}")
+    assert not verdict.ok and "the same for every i" in verdict.message and "z_i" in verdict.message
+
+
+def test_a_where_clause_for_the_per_sample_loss_says_to_write_it_out():
+    verdict = check_answer("1.5(e) J", r"\frac{1}{N}\sum_{i=1}^{N} \ell_i, \quad \ell_i = \|F_\theta(x_i) - y_i\|^2")
+    assert not verdict.ok and "write the right side in place of the name" in verdict.message
+
+
+def test_a_derivative_of_f_is_refused_saying_so():
+    verdict = check_answer("1.2(d) dz2/dz1", r"\operatorname{diag}(f'(z_1))")
+    assert not verdict.ok and "f′ (the derivative of f) is not read" in verdict.message
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("1.5(a) softmax", r"\frac{e^{z_i}}{\sum_{j=1}^{1000}\sum_{k=1}^{1000} e^{z_1}}"),
+        ("1.5(e) J", r"\frac1N\sum_{i=1}^{1000}\sum_{j=1}^{1000}\|F_\theta(x_1) - y_1\|^2"),
+        ("1.4 perceptron", r"\sum_{i=1}^{1000}\sum_{j=1}^{1000} \max(0, -y(w^\top x + b))"),
+        ("1.4 tanh-logistic", r"\sum_{i=1}^{999} \ln(1+e^{-2yz})"),  # under the bound of one evaluation
+    ],
+)
+def test_a_formula_too_long_to_evaluate_at_every_draw_is_refused_quickly(key, text):
+    check_answer(key, "x")  # draws prepared once
+    start = time.perf_counter()
+    verdict = check_answer(key, text)
+    assert not verdict.ok and "too many steps" in verdict.message
+    assert time.perf_counter() - start < 0.5  # measured at most 0.08 s

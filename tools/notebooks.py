@@ -12,8 +12,12 @@ Usage, from anywhere (run it with the project's virtual environment):
     python tools/notebooks.py check                   run every notebook in memory and compare its text outputs with
                                                       the stored ones, and student/ with a fresh student edition;
                                                       print what differs, exit 1 on any difference
+    python tools/notebooks.py exercise NOTEBOOK FUNCTION [--points P]
+                                                      mark the cell defining FUNCTION() as its solution cell and write
+                                                      its grade cell right after it (check and hidden test)
     python tools/notebooks.py lock [NOTEBOOK ...]      give every cell without nbgrader metadata the lesson-cell
-                                                      metadata (locked, with a unique grade_id); idempotent
+                                                      metadata (locked, with a unique grade_id), except cells that
+                                                      hold a solution or a check; idempotent
 
 nbgrader runs in a throwaway course directory with its own gradebook, so the instructor's
 gradebook.db is never touched. See CONTRIBUTING.md.
@@ -162,14 +166,31 @@ def lesson_metadata(grade_id):
     return {"grade": False, "grade_id": grade_id, "locked": True, "schema_version": 3, "solution": False}
 
 
+def looks_like_an_exercise(cell):
+    """True for a cell that holds a solution region or a self-check: it must be marked as an exercise cell."""
+    return (
+        "### BEGIN SOLUTION" in cell.source
+        or "### BEGIN HIDDEN TESTS" in cell.source
+        or ("print(check_" in cell.source)
+    )
+
+
 def lock(path):
-    """Give each cell of ``path`` without nbgrader metadata the locked lesson-cell metadata; the number added."""
+    """Give each cell of ``path`` without nbgrader metadata the locked lesson-cell metadata; the number added.
+
+    A cell that looks like an exercise's (a solution region, a check) is left alone with a warning: it must be
+    marked as a solution or grade cell first, or nbgrader would hand the solution out locked.
+    """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     taken = {c.metadata["nbgrader"].get("grade_id") for c in nb.cells if "nbgrader" in c.metadata}
     added = 0
     for index, cell in enumerate(nb.cells, 1):
         if "nbgrader" in cell.metadata:
+            continue
+        if looks_like_an_exercise(cell):
+            print(f"{path.name}: cell {index} holds a solution or a check: mark it as a solution or grade cell "
+                  "(CONTRIBUTING.md, 'Add an exercise'); not locked", file=sys.stderr)  # fmt: skip
             continue
         base = f"{cell.cell_type}-{index:02d}"
         grade_id, suffix = base, 1
@@ -241,6 +262,94 @@ def cmd_check(args):
     sys.exit(1 if failed else 0)
 
 
+def grade_cell_source(function):
+    """The grade cell of an exercise: the check the student sees, and the hidden test nbgrader runs."""
+    return (
+        f"print(check_{function}({function}))\n"
+        "### BEGIN HIDDEN TESTS\n"
+        "from helpers.selfcheck import grade as _grade_\n\n"
+        f'_grade_("{function}", {function})\n'
+        "### END HIDDEN TESTS"
+    )
+
+
+def mark_exercise(path, function, points):
+    """Mark the cell of ``path`` that defines ``function`` as its solution cell and put its grade cell right after it.
+
+    The solution cell gets grade_id ``function``; the grade cell (made, or rewritten if one follows already)
+    gets grade_id ``<function>-check``, ``points`` and the standard source of :func:`grade_cell_source`.
+    """
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    defining = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and f"def {function}(" in c.source]
+    if len(defining) != 1:
+        sys.exit(f"{path.name}: {len(defining)} code cells define {function}(); exactly one must")
+    i = defining[0]
+    if "### BEGIN SOLUTION" not in nb.cells[i].source:
+        sys.exit(f"{path.name}: put ### BEGIN SOLUTION / ### END SOLUTION inside the body of {function}() first")
+    nb.cells[i].metadata["nbgrader"] = {"grade": False, "grade_id": function, "locked": False,
+                                        "schema_version": 3, "solution": True}  # fmt: skip
+    after = nb.cells[i + 1] if i + 1 < len(nb.cells) else None
+    if after is None or f"print(check_{function}(" not in after.source:
+        after = nbformat.v4.new_code_cell("")
+        nb.cells.insert(i + 1, after)
+    after.source = grade_cell_source(function)
+    after.metadata["nbgrader"] = {"grade": True, "grade_id": f"{function}-check", "locked": True, "points": points,
+                                  "schema_version": 3, "solution": False}  # fmt: skip
+    nbformat.write(nb, path)
+
+
+def cmd_exercise(args):
+    mark_exercise(args.notebook, args.function, args.points)
+    print(f"{Path(args.notebook).name}: {args.function} is an exercise worth {args.points} points")
+
+
+def written_question_cells(question, points):
+    """The three cells of a written-answer question for an nbgrader assignment: the prompt (markdown), the
+    solution cell (the student's LaTeX in ``answer``) and the grade cell, whose hidden test is
+    :func:`helpers.written.grade` (the same judge as the answer box)."""
+    from helpers.written import QUESTIONS
+
+    q = QUESTIONS[question]
+    slug = "written-" + "".join(ch if ch.isalnum() else "-" for ch in question).strip("-").lower()
+    prompt = nbformat.v4.new_markdown_cell(
+        f'**{q.part}** ${q.asked}$: in the cell below, write `answer = r"..."` with the formula of your write-up '
+        "between the quotes, in LaTeX as you typed it (or plainly); the cell after it checks it."
+    )
+    solution = nbformat.v4.new_code_cell(f'### BEGIN SOLUTION\nanswer = r"{q.reference}"\n### END SOLUTION')
+    grade = nbformat.v4.new_code_cell(
+        f'print(check_answer("{question}", answer))\n'
+        "### BEGIN HIDDEN TESTS\n"
+        "from helpers.written import grade as _grade_\n\n"
+        f'_grade_("{question}", answer)\n'
+        "### END HIDDEN TESTS"
+    )
+    meta = {"schema_version": 3, "solution": False, "grade": False, "locked": True}
+    prompt.metadata["nbgrader"] = {**meta, "grade_id": f"{slug}-question"}
+    solution.metadata["nbgrader"] = {**meta, "grade_id": slug, "solution": True, "locked": False}
+    grade.metadata["nbgrader"] = {**meta, "grade_id": f"{slug}-check", "grade": True, "points": points}
+    return [prompt, solution, grade]
+
+
+def add_written_question(path, question, points):
+    """Append the cells of :func:`written_question_cells` to the notebook ``path`` (and the import of
+    ``check_answer`` they need, once)."""
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    if not any("from helpers.written import check_answer" in c.source for c in nb.cells if c.cell_type == "code"):
+        imports = nbformat.v4.new_code_cell("from helpers.written import check_answer")
+        imports.metadata["nbgrader"] = {"schema_version": 3, "solution": False, "grade": False, "locked": True,
+                                        "grade_id": "written-imports"}  # fmt: skip
+        nb.cells.append(imports)
+    nb.cells.extend(written_question_cells(question, points))
+    nbformat.write(nb, path)
+
+
+def cmd_written(args):
+    add_written_question(args.notebook, args.question, args.points)
+    print(f"{Path(args.notebook).name}: the written answer {args.question!r} is a question worth {args.points} points")
+
+
 def cmd_lock(args):
     for path in _paths(args.notebooks):
         print(f"{path.name}: {lock(path)} cells given lesson-cell metadata")
@@ -256,6 +365,18 @@ def main(argv=None):
     sub.add_parser("check", help="compare fresh runs and a fresh student edition with what is stored").set_defaults(
         run=cmd_check
     )
+    p = sub.add_parser("exercise", help="mark the cell defining FUNCTION as an exercise and write its grade cell")
+    p.add_argument("notebook")
+    p.add_argument("function")
+    p.add_argument("--points", type=int, default=1)
+    p.set_defaults(run=cmd_exercise)
+    p = sub.add_parser(
+        "written", help="append a written-answer question (a key of helpers.written.QUESTIONS) graded by its checker"
+    )
+    p.add_argument("notebook")
+    p.add_argument("question")
+    p.add_argument("--points", type=int, default=1)
+    p.set_defaults(run=cmd_written)
     p = sub.add_parser("lock", help="add lesson-cell nbgrader metadata to cells that have none")
     p.add_argument("notebooks", nargs="*", help="default: every notebook in notebooks/")
     p.set_defaults(run=cmd_lock)

@@ -6,25 +6,23 @@ it recognises (:mod:`helpers.selfcheck._core`). :data:`EXERCISES` holds them all
 hidden test of each exercise.
 """
 
+import importlib
+import pkgutil
 import warnings
 
-from helpers.selfcheck._core import EXERCISES, NotPassed, grade
+from helpers.selfcheck._backward import OLD_KEYS  # the backward exercises' keys before 0.2.0
+from helpers.selfcheck._core import EXERCISES, NotPassed, grade, seal
 
-# Each topic module registers its checks in EXERCISES as it is imported; __all__ below lists them from there.
-from helpers.selfcheck.activation_derivatives import check_gelu_derivative, check_softplus_derivative
-from helpers.selfcheck.classification_backprop import (
-    check_backward_tanh_sigmoid,
-    check_bce_output_gradient,
-    check_gradient_norms,
-)
-from helpers.selfcheck.computational_graph import check_homework_graph_answers, check_mul_backward
-from helpers.selfcheck.linear_transformations import check_collapse, check_reflection
-from helpers.selfcheck.loss_derivation import check_adaline_loss, check_perceptron_loss, check_tanh_logistic_gradient
-from helpers.selfcheck.regression_backprop import check_backward_one_sample, check_forward_one_sample, check_jacobians
-from helpers.selfcheck.sgd_steps import check_objective_gradient, check_train_epoch
-from helpers.selfcheck.softargmax import check_my_softmax
+# Each topic module (one per notebook, named as it) registers its checks in EXERCISES as it is imported; they are
+# exported from there, so a new exercise needs no line here.
+for _topic in pkgutil.iter_modules(__path__):
+    if not _topic.name.startswith("_"):
+        importlib.import_module(f"{__name__}.{_topic.name}")
+globals().update({f"check_{function}": exercise.check for function, exercise in EXERCISES.items()})
 
 __all__ = ["EXERCISES", "NotPassed", "grade", *(f"check_{function}" for function in EXERCISES)]
+
+seal()  # every check module is imported, and no student code has run: the libraries a check computes with, as they are
 
 #: The names of checks before 0.2.0, for student editions handed out then; they go in 0.3.0.
 RENAMED = {
@@ -35,7 +33,6 @@ RENAMED = {
     "check_softmax": "check_my_softmax",
     "check_homework_graph": "check_homework_graph_answers",
 }
-OLD_KEYS = {"dW1": "dJdW1", "db1": "dJdb1", "dW2": "dJdW2", "db2": "dJdb2"}  # the backward exercises' keys before 0.2.0
 
 
 def _old_keys(check):

@@ -6,9 +6,22 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.activations import sigmoid
-from helpers.selfcheck._core import SEEDS, Trial, answer_dict, combine, judge, read, run
+from helpers.selfcheck._core import (
+    DIFFERS,
+    SEEDS,
+    SHAPE,
+    Answer,
+    Trial,
+    answer_dict,
+    combine,
+    judge,
+    read,
+    run,
+    with_message,
+)
 
 GRADIENT_KEYS = ("dJdW1", "dJdb1", "dJdW2", "dJdb2")  # as Network.grads: each shaped like its parameter
+OLD_KEYS = {key.replace("dJd", "d"): key for key in GRADIENT_KEYS}  # their names before 0.2.0: dW1 for dJdW1, ...
 
 
 def probe(seed, n, h, K, loss):
@@ -29,11 +42,13 @@ def probe(seed, n, h, K, loss):
     return x, y, W1, b1, W2, b2
 
 
-def chain(x, W1, W2, z2, f_prime, dl_dz3):
+def chain(x, W1, W2, z2, f_prime, dl_dz3, into_W2=None):
     """The four gradients of one sample, each shaped like its parameter, from the chain's pieces:
-    z2 and f'(z1) (h,), and dl/dz3 (K,). A typical mistake is the chain given one wrong piece."""
+    z2 and f'(z1) (h,), and dl/dz3 (K,). A typical mistake is the chain given one wrong piece; into_W2:
+    what dJdW2 multiplies by in its place (z2 if None)."""
     dl_dz1 = (W2.T @ dl_dz3) * f_prime
-    return {"dJdW1": np.outer(dl_dz1, x), "dJdb1": dl_dz1, "dJdW2": np.outer(dl_dz3, z2), "dJdb2": dl_dz3}
+    return {"dJdW1": np.outer(dl_dz1, x), "dJdb1": dl_dz1,
+            "dJdW2": np.outer(dl_dz3, z2 if into_W2 is None else into_W2), "dJdb2": dl_dz3}  # fmt: skip
 
 
 def shape_messages(key):
@@ -51,13 +66,18 @@ def sum_of_squares_gradients(x, y, W1, b1, W2, b2):
     step = (z1 > 0).astype(float)
     z2 = 5 * np.maximum(z1, 0)
     dl_dy_hat = 2 * (W2 @ z2 + b2 - y)
+    plain = 2 * (W2 @ (z2 / 5) + b2 - y)  # dl/dz3 of the network whose f lost its 5
     mistakes = {
         "no-5": chain(x, W1, W2, z2, step, dl_dy_hat),
-        "relu-without-5": chain(x, W1, W2, z2 / 5, 5 * step, W2 @ (z2 / 5) * 2 + 2 * (b2 - y)),
+        "relu-without-5": chain(x, W1, W2, z2 / 5, 5 * step, plain),
+        "plain-relu": chain(x, W1, W2, z2 / 5, step, plain),
         "no-2": chain(x, W1, W2, z2, 5 * step, dl_dy_hat / 2),
         "sign": chain(x, W1, W2, z2, 5 * step, -dl_dy_hat),
         "f-for-f-prime": chain(x, W1, W2, z2, z2, dl_dy_hat),
         "mean-over-K": chain(x, W1, W2, z2, 5 * step, dl_dy_hat / len(y)),
+        "no-f-prime": chain(x, W1, W2, z2, np.ones_like(z1), dl_dy_hat),
+        "no-step": chain(x, W1, W2, z2, 5 * np.ones_like(z1), dl_dy_hat),
+        "pre-activation": chain(x, W1, W2, z2, 5 * step, dl_dy_hat, into_W2=z1),
     }
     return chain(x, W1, W2, z2, 5 * step, dl_dy_hat), mistakes
 
@@ -77,6 +97,8 @@ def tanh_sigmoid_gradients(x, y, W1, b1, W2, b2):
         "tanh-prime-of-z1": chain(x, W1, W2, z2, 1 - z1**2, dl_dy_hat * g_prime),
         "no-2": chain(x, W1, W2, z2, f_prime, dl_dy_hat * g_prime / 2),
         "sign": chain(x, W1, W2, z2, f_prime, -dl_dy_hat * g_prime),
+        "bce-gradient": chain(x, W1, W2, z2, f_prime, y_hat - y),
+        "pre-activation": chain(x, W1, W2, z2, f_prime, dl_dy_hat * g_prime, into_W2=z1),
     }
     return chain(x, W1, W2, z2, f_prime, dl_dy_hat * g_prime), mistakes
 
@@ -85,15 +107,29 @@ def backward_verdict(fn, name, loss, gradients, messages, probes, sizes):
     """Judge a backward pass ``fn(x, y, W1, b1, W2, b2) -> dict``: each of the four keys over the probes.
 
     gradients(x, y, W1, b1, W2, b2) -> (right, {mistake: gradients}); messages: {mistake: what to say}.
+    A mistake is named when all four gradients are that mistake's (each mistake is a whole chain, and two
+    may share a gradient: "no-5" and "no-f-prime" leave dJdW2 right); else each key says what differs.
     """
     by_key = {key: [] for key in GRADIENT_KEYS}
     for seed in SEEDS[probes]:
         x, y, W1, b1, W2, b2 = probe(seed, *sizes, loss)
         inputs = {"x": x, "y": y, "W1": W1, "b1": b1, "W2": W2, "b2": b2}
-        answer = answer_dict(run(fn, name, inputs)[0], GRADIENT_KEYS, name)
+        answer = answer_dict(run(fn, name, inputs)[0], GRADIENT_KEYS, name, renamed=OLD_KEYS)
         got = {key: read(answer[key], key) for key in GRADIENT_KEYS}
         right, mistakes = gradients(x, y, W1, b1, W2, b2)
         for key in GRADIENT_KEYS:
             by_key[key].append(Trial(got[key], right[key], {m: g[key] for m, g in mistakes.items()}))
-    return combine([judge(key, by_key[key], messages, layout_free=True, shapes=shape_messages(key))
-                    for key in GRADIENT_KEYS])  # fmt: skip
+    verdicts = [judge(key, by_key[key], {}, layout_free=True, shapes=shape_messages(key)) for key in GRADIENT_KEYS]
+    if all(v.ok for v in verdicts) or any(v.mistake == SHAPE for v in verdicts):
+        return combine(verdicts)
+    joint = [Trial(Answer(np.concatenate([np.ravel(by_key[key][i].answer.values) for key in GRADIENT_KEYS]),
+                          any(by_key[key][i].answer.float32 for key in GRADIENT_KEYS)),
+                   np.concatenate([np.ravel(by_key[key][i].expected) for key in GRADIENT_KEYS]),
+                   {m: np.concatenate([np.ravel(by_key[key][i].mistakes[m]) for key in GRADIENT_KEYS])
+                    for m in messages})
+             for i in range(len(SEEDS[probes]))]  # fmt: skip
+    named = judge("the gradients", joint, messages)
+    if named.mistake != DIFFERS:
+        wrong = [key for key, v in zip(GRADIENT_KEYS, verdicts) if not v.ok]
+        return with_message(named, f"{', '.join(wrong)}: {named.message.removeprefix('the gradients: ')}")
+    return combine(verdicts)

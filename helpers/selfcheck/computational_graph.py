@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 from helpers import computational_graph
 from helpers.computational_graph import Value, homework_graph
+from helpers.gradcheck import numerical_gradient
 from helpers.selfcheck._core import SEEDS, Trial, answer_dict, combine, exercise, judge, read, run, with_message
 
 GRAPH_KEYS = ("a", "b", "c", "w", "dw_dx", "dw_dy", "dw_dz", "dw_do")
@@ -28,13 +31,23 @@ GRAPH_MISTAKES = {
     "c": {"sum": "c = a * b, a product"},
     "w": {"no-z": "w = c + z: add z"},
 }
-POINTS = {
-    "practice": ((-1.5, 0.5, 2.0, -3.0), (0.5, 1.25, -1.5, 2.5), (2.0, -0.25, 0.75, 1.5)),
-    "grading": ((1.5, 0.75, -2.5, 0.5), (-0.5, -1.75, 1.25, -2.0), (0.25, 2.5, 3.0, -0.75)),
-}
+POINTS = MappingProxyType(
+    {
+        "practice": ((-1.5, 0.5, 2.0, -3.0), (0.5, 1.25, -1.5, 2.5), (2.0, -0.25, 0.75, 1.5)),
+        "grading": ((1.5, 0.75, -2.5, 0.5), (-0.5, -1.75, 1.25, -2.0), (0.25, 2.5, 3.0, -0.75)),
+    }
+)
 
 
-@exercise("homework_graph_answers", forbidden=(Value.backward, computational_graph.build, homework_graph))
+def _rule_of(op):
+    """The code of the engine's backward rule of ``op`` (Value.__add__ or Value.__mul__), the closure it makes."""
+    return next(c for c in op.__code__.co_consts if getattr(c, "co_name", "") == "_backward")
+
+
+@exercise("homework_graph_answers", forbidden=(Value.backward, computational_graph.build, homework_graph,
+                                               (_rule_of(Value.__add__), "the engine's backward rule of +"),
+                                               (_rule_of(Value.__mul__), "the engine's backward rule of *"),
+                                               numerical_gradient))  # fmt: skip
 def check_homework_graph_answers(fn, probes="practice"):
     """Problem 1.5(b): fn(x, y, z, o) -> {"a", "b", "c", "w", "dw_dx", "dw_dy", "dw_dz", "dw_do"}: the values and
     the gradients of a = x + y, b = z * o, c = a * b, w = c + z, each a number, by hand. Tried at three points."""
@@ -64,19 +77,16 @@ MUL_MISTAKES = {
     "swapped": "swapped: d(a*b)/da = b, so a.grad += b.data * out.grad",
     "no-out-grad": "forgot out.grad: the chain rule multiplies the local derivative by it",
     "subtracted": "subtracted: the contribution is added, a.grad += b.data * out.grad",
+    "out-data": "the chain rule multiplies by out.grad, the gradient arriving at out, not by out.data, its value",
 }
+SQUARE_MISTAKES = {"once": "x*x gives 4: the second update overwrote the first; add each with +=, one after the other"}
 
 
-def _mul_backward_of_the_engine():
-    """The code of the engine's own backward rule of *, the closure Value.__mul__ makes."""
-    return next(c for c in Value.__mul__.__code__.co_consts if getattr(c, "co_name", "") == "_backward")
-
-
-@exercise("mul_backward", forbidden=((_mul_backward_of_the_engine(), "the engine's own backward rule of *"),))
+@exercise("mul_backward", forbidden=((_rule_of(Value.__mul__), "the engine's own backward rule of *"),))
 def check_mul_backward(fn, probes="practice"):
     """Problem 1.5(b): fn(a, b, out) adds the gradients of out = a * b into a.grad and b.grad (Values), given
     out.grad; it returns nothing. Tried on nodes whose inputs already hold some gradient, and on x * x."""
-    trials = []
+    a_trials, b_trials = [], []
     for seed in SEEDS[probes]:
         rng = np.random.default_rng(seed)
         a_data, b_data, a_grad, b_grad, out_grad = rng.uniform(0.5, 3.0, 5) * np.array([1, -1, 1, 1, -1])
@@ -85,14 +95,13 @@ def check_mul_backward(fn, probes="practice"):
         out = Value(a_data * b_data, (a, b), "*")
         out.grad = out_grad
         given = run(fn, "mul_backward", {"a": a, "b": b, "out": out}, may_change=("a.grad", "b.grad"))[1]
-        answer = read([given["a"].grad, given["b"].grad], "[a.grad, b.grad]")
-        right = [a_grad + b_data * out_grad, b_grad + a_data * out_grad]
-        mistakes = {"assigned": [b_data * out_grad, a_data * out_grad],
-                    "swapped": [a_grad + a_data * out_grad, b_grad + b_data * out_grad],
-                    "no-out-grad": [a_grad + b_data, b_grad + a_data],
-                    "subtracted": [a_grad - b_data * out_grad, b_grad - a_data * out_grad]}  # fmt: skip
-        trials.append(Trial(answer, np.array(right), mistakes))
-    verdict = judge("[a.grad, b.grad]", trials, MUL_MISTAKES)
+        got_a, got_b = read(given["a"].grad, "a.grad"), read(given["b"].grad, "b.grad")
+        for trial, got, grad, other, own in ((a_trials, got_a, a_grad, b_data, a_data),
+                                             (b_trials, got_b, b_grad, a_data, b_data)):  # fmt: skip
+            mistakes = {"assigned": other * out_grad, "swapped": grad + own * out_grad, "no-out-grad": grad + other,
+                        "subtracted": grad - other * out_grad, "out-data": grad + other * a_data * b_data}  # fmt: skip
+            trial.append(Trial(got, np.array(grad + other * out_grad), mistakes))
+    verdict = combine([judge("a.grad", a_trials, MUL_MISTAKES), judge("b.grad", b_trials, MUL_MISTAKES)])
     if not verdict.ok:
         return verdict
     x = Value(4.0)
@@ -100,7 +109,7 @@ def check_mul_backward(fn, probes="practice"):
     square.grad = 1.0
     given = run(fn, "mul_backward", {"a": x, "b": x, "out": square}, may_change=("a.grad", "b.grad"))[1]
     verdict = judge("x.grad for x*x", [Trial(read(given["a"].grad, "x.grad"), np.array(8.0), {"once": 4.0})],
-                    {"once": "x*x gives 4: the second update overwrote the first; add with +="})  # fmt: skip
+                    SQUARE_MISTAKES)  # fmt: skip
     if verdict.ok:
         verdict = with_message(verdict, "a.grad and b.grad add up correctly, and x*x gives x.grad = 2x")
     return verdict

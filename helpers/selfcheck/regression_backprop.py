@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import answers, jacobians
+from helpers import answers, gradcheck, jacobians, layers
 from helpers.network import Network
 from helpers.selfcheck._backward import backward_verdict, probe, sum_of_squares_gradients
 from helpers.selfcheck._core import SEEDS, Trial, answer_dict, combine, exercise, judge, read, run
@@ -53,7 +53,11 @@ def check_forward_one_sample(fn, probes="practice"):
             "bias-after-relu": W2 @ (5 * _relu(W1 @ x) + b1) + b2,
         }
         trials.append(Trial(answer, right, mistakes))
-    return judge("y_hat", trials, FORWARD_MISTAKES, layout_free=True)
+    shapes = {
+        (H,): "that is the shape of z2 = 5 ReLU(z1), the hidden layer's output; y_hat = W2 z2 + b2 has K entries",
+        (H, 1): "that is the shape of z2, the hidden layer's output; y_hat = W2 z2 + b2 has K entries",
+    }
+    return judge("y_hat", trials, FORWARD_MISTAKES, layout_free=True, shapes=shapes)
 
 
 BACKWARD_MISTAKES = {
@@ -63,13 +67,25 @@ BACKWARD_MISTAKES = {
     "sign": "the sign is flipped: dl/dy_hat = 2 (y_hat - y), not 2 (y - y_hat)",
     "f-for-f-prime": "it multiplies by f(z1) = z2 where the chain rule needs the slope f'(z1) = 5 * 1[z1 > 0]",
     "mean-over-K": "divided by K: the loss ||y_hat - y||^2 sums over the K outputs, it does not average",
+    "plain-relu": "those are the gradients of f = ReLU: f = 5 ReLU, so z2 = 5 ReLU(z1) in the forward pass and "
+    "f'(z1) = 5 * 1[z1 > 0] in the backward pass",
+    "no-f-prime": "dl/dz1 = (W2^T dl/dz3) * f'(z1): the slope f'(z1) = 5 * 1[z1 > 0] of the activation is missing",
+    "no-step": "f'(z1) = 5 * 1[z1 > 0]: 0 where z1 < 0 (an inactive ReLU passes no gradient), not 5 everywhere",
+    "pre-activation": "dJdW2 = dl/dz3 z2^T uses z2 = 5 ReLU(z1), the input of Linear2, not the pre-activation z1",
 }
 
 
-@exercise("backward_one_sample", forbidden=(Network.backward, jacobians.mlp_jacobians, answers.answers))
+#: What in the package computes the gradients of a network, besides the network itself: its Jacobians, its
+#: layers' backward rules, finite differences and sympy. A backward pass written by hand calls none of them.
+BACKWARD_FORBIDDEN = (Network.backward, jacobians.mlp_jacobians, answers.answers, layers.linear_backward,
+                      layers.activation_backward, gradcheck.numerical_network_gradients, gradcheck.numerical_gradient,
+                      "helpers.symbolic.network_gradients")  # fmt: skip
+
+
+@exercise("backward_one_sample", forbidden=BACKWARD_FORBIDDEN)
 def check_backward_one_sample(fn, probes="practice"):
-    """Problem 1.2(c): fn(x, y, W1, b1, W2, b2) -> {"dJdW1", "dJdb1", "dJdW2", "dJdb2"}: the gradients of
-    l = ||y_hat - y||^2 for one sample, each shaped like its parameter (as net.grads holds them; the
+    """Problem 1.2(c): fn(x, y, W1, b1, W2, b2) -> {"dJdW1", "dJdb1", "dJdW2", "dJdb2"}: the gradients of the
+    loss ||y_hat - y||^2 of one sample, each shaped like its parameter (as net.grads holds them; the
     transposes of the numerator-layout dl/dW); biases as 1-D arrays, or columns."""
     return backward_verdict(fn, "backward_one_sample", "mse", sum_of_squares_gradients, BACKWARD_MISTAKES, probes,
                             (N_IN, H, K))  # fmt: skip
@@ -79,6 +95,7 @@ JACOBIAN_MISTAKES = {
     "dz2_dz1": {
         "no-5": "the diagonal is 5 * 1[z1 > 0]: f = 5 ReLU",
         "f-for-f-prime": "that is diag(f(z1)); the Jacobian holds the slopes f'(z1) = 5 * 1[z1 > 0]",
+        "no-step": "the slope of 5 ReLU is 5 where z1 > 0 and 0 where z1 < 0: diag(5 * 1[z1 > 0]), not 5 I",
     },
     "dy_hat_dz3": {"ones": "g is the identity: I_K, ones on the diagonal only"},
     "dl_dy_hat": {
@@ -91,13 +108,14 @@ JACOBIAN_SHAPES = {
     "dz2_dz1": {(H,): "that is its diagonal; the Jacobian is the (h, h) matrix diag(5 * 1[z1 > 0])"},
     "dy_hat_dz3": {(K,): "that is its diagonal; the Jacobian is the (K, K) identity I_K",
                    (): "the Jacobian of g: R^K -> R^K is the (K, K) matrix I_K, not the number 1",
-                   (1,): "the Jacobian of g: R^K -> R^K is the (K, K) matrix I_K, not the number 1"},
+                   (1,): "the Jacobian of g: R^K -> R^K is the (K, K) matrix I_K, not the number 1",
+                   (H, H): "g acts on z3, which has K entries: its Jacobian is the (K, K) identity I_K"},
     "dl_dy_hat": {(K,): "numerator layout makes it a row of shape (1, K): 2 (y_hat - y)^T",
                   "transposed": "that is a column; in numerator layout the gradient of a scalar is a row (1, K)"},
 }  # fmt: skip
 
 
-@exercise("jacobians", forbidden=(jacobians.mlp_jacobians, answers.answers))
+@exercise("jacobians", forbidden=(jacobians.mlp_jacobians, answers.answers, gradcheck.numerical_gradient))
 def check_jacobians(fn, probes="practice"):
     """Problem 1.2(d): fn(x, y, W1, b1, W2, b2) -> {"dz2_dz1": (h, h), "dy_hat_dz3": (K, K), "dl_dy_hat": (1, K)},
     the three matrices for one sample, in numerator layout (dl_dy_hat a row)."""
@@ -112,7 +130,11 @@ def check_jacobians(fn, probes="practice"):
         dl_dy_hat = 2 * (W2 @ (5 * _relu(z1)) + b2 - y)[None, :]
         right = {"dz2_dz1": np.diag(5.0 * (z1 > 0)), "dy_hat_dz3": np.eye(K), "dl_dy_hat": dl_dy_hat}
         mistakes = {
-            "dz2_dz1": {"no-5": np.diag(1.0 * (z1 > 0)), "f-for-f-prime": np.diag(5 * _relu(z1))},
+            "dz2_dz1": {
+                "no-5": np.diag(1.0 * (z1 > 0)),
+                "f-for-f-prime": np.diag(5 * _relu(z1)),
+                "no-step": 5 * np.eye(H),
+            },
             "dy_hat_dz3": {"ones": np.ones((K, K))},
             "dl_dy_hat": {"no-2": dl_dy_hat / 2, "sign": -dl_dy_hat, "mean-over-K": dl_dy_hat / K},
         }
