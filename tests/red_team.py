@@ -1,4 +1,4 @@
-"""The red team's catalogue of answers to the notebooks' 18 exercises (issue 16, "a check's verdict is right
+"""The red team's catalogue of answers to the notebooks' exercises (issue 16, "a check's verdict is right
 for every student").
 
 For every exercise: right answers written differently from the reference and from each other (float32,

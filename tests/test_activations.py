@@ -62,6 +62,20 @@ def test_derivative_matches_finite_differences(name, params):
         assert fd == pytest.approx(float(act.deriv(np.array([z]))[0]), rel=1e-9, abs=1e-11), z
 
 
+@pytest.mark.parametrize(("name", "params"), CASES, ids=IDS)
+def test_infinite_inputs_give_the_sympy_limits(name, params):
+    """f(+-inf) and f'(+-inf) are sympy's limits exactly, with no warning (pytest makes one an error) and no NaN."""
+    import sympy as sp
+
+    act = A.get_activation(name, **params)
+    z = sp.Symbol("z", real=True)
+    e = act.expr(z)
+    for end in (sp.oo, -sp.oo):
+        point = np.array([float(end)])
+        assert act(point)[0] == float(sp.limit(e, z, end)), f"{act}({end})"
+        assert act.deriv(point)[0] == float(sp.limit(sp.diff(e, z), z, end)), f"{act}'({end})"
+
+
 @pytest.mark.parametrize(
     ("name", "params", "expected"),
     [("relu", {}, 0.0), ("scaled_relu", {"scale": 5.0}, 0.0), ("leaky_relu", {"negative_slope": 0.01}, 0.01)],

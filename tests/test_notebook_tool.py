@@ -17,14 +17,16 @@ def test_lock_marks_lesson_cells_and_leaves_exercise_cells_to_be_marked(tmp_path
         nbformat.v4.new_markdown_cell("# 9. A toy"),
         nbformat.v4.new_code_cell("def double(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION"),
         nbformat.v4.new_code_cell("print(check_double(double))"),
+        nbformat.v4.new_code_cell("check_double(double)"),  # a check not printed is still a check
         nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_code_cell('print(check_answer("1.5(b) w", "(x + y) z o + z"))'),  # a lesson may show this
     ]
     path = tmp_path / "09_toy.ipynb"
     nbformat.write(nb, path)
-    assert tool.lock(path) == 2
+    assert tool.lock(path) == 3
     cells = nbformat.read(path, as_version=4).cells
-    assert [("nbgrader" in c.metadata) for c in cells] == [True, False, False, True]
-    assert cells[0].metadata["nbgrader"] == tool.lesson_metadata("markdown-01")
+    assert [("nbgrader" in c.metadata) for c in cells] == [True, False, False, False, True, True]
+    assert cells[0].metadata["nbgrader"] == tool.lesson_metadata("lesson-01")
     assert "cell 2 holds a solution or a check" in capsys.readouterr().err
     assert tool.lock(path) == 0  # idempotent
 

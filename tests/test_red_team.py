@@ -6,10 +6,12 @@ catalogue is reached by a red-team mistake; the probes tell every named mistake 
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import sys
 import time
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,16 +23,21 @@ from helpers.selfcheck import loss_derivation as loss_checks
 from helpers.verdict import Verdict
 
 PROBES = ("practice", "grading")
-THE_EXERCISES = {
-    "train_epoch", "objective_gradient",  # 01
-    "forward_one_sample", "backward_one_sample", "jacobians",  # 02
-    "backward_tanh_sigmoid", "bce_output_gradient", "gradient_norms",  # 03
-    "perceptron_loss", "adaline_loss", "tanh_logistic_gradient",  # 04
-    "my_softmax",  # 05
-    "softplus_derivative", "gelu_derivative",  # 06
-    "reflection", "collapse",  # 07
-    "homework_graph_answers", "mul_backward",  # 08
-}  # fmt: skip
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _notebook_exercises():
+    """The exercises the notebooks hold: the grade_id of every solution cell, which is the function's name."""
+    names = set()
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell["cell_type"] == "code" and meta.get("solution"):
+                names.add(meta["grade_id"])
+    return names
+
+
+THE_EXERCISES = _notebook_exercises()  # 18 today; each must be registered, and each gets every test below
 DURATIONS: dict = {}  # (entry number, probes) -> seconds its check took, for the last test
 SLOW = 5.0  # seconds: no check of one answer may take longer
 
@@ -149,7 +156,8 @@ def test_every_entry_gets_its_verdict(number, entry, probes):
 
 
 def test_every_exercise_is_registered_as_its_check():
-    assert set(EXERCISES) == THE_EXERCISES
+    assert len(THE_EXERCISES) >= 18, "the notebooks' solution cells were not found"
+    assert set(EXERCISES) == THE_EXERCISES, "registered in helpers.selfcheck but in no notebook, or the reverse"
     for name, exercise in EXERCISES.items():
         assert exercise.function == name
         assert exercise.check.__name__ == f"check_{name}"
@@ -268,3 +276,7 @@ def test_the_whole_catalogue_runs_in_reasonable_time():
     print(f"\n{len(DURATIONS)} checks of {len(CATALOGUE)} red-team answers: {total:.1f} s, slowest "
           f"{DURATIONS[slowest]:.2f} s ({CATALOGUE[slowest[0]].exercise}, {slowest[1]})")  # fmt: skip
     assert total < 60, f"{total:.1f} s"
+
+
+def test_the_readme_counts_the_catalogue():
+    assert f"{len(CATALOGUE)} answers more" in (ROOT / "README.md").read_text(), "README's count of tests/red_team.py"

@@ -18,6 +18,10 @@ Usage, from anywhere (run it with the project's virtual environment):
     python tools/notebooks.py lock [NOTEBOOK ...]      give every cell without nbgrader metadata the lesson-cell
                                                       metadata (locked, with a unique grade_id), except cells that
                                                       hold a solution or a check; idempotent
+    python tools/notebooks.py written ASSIGNMENT QUESTION [--points P]
+                                                      append to ASSIGNMENT (an assignment notebook of your own, not
+                                                      one of notebooks/) the written question QUESTION: its prompt,
+                                                      solution cell and check cell graded by helpers.written.grade
 
 nbgrader runs in a throwaway course directory with its own gradebook, so the instructor's
 gradebook.db is never touched. See CONTRIBUTING.md.
@@ -29,6 +33,7 @@ import argparse
 import difflib
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,7 +47,7 @@ ASSIGNMENT = "notebooks"  # nbgrader's assignment id: the source is notebooks/*.
 SOURCE = ROOT / ASSIGNMENT
 STUDENT = ROOT / "student" / ASSIGNMENT
 TEXT_MIMES = ("text/plain", "text/markdown", "text/latex")
-IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+IGNORE = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", ".ruff_cache")
 
 
 def source_notebooks(root=ROOT):
@@ -166,13 +171,16 @@ def lesson_metadata(grade_id):
     return {"grade": False, "grade_id": grade_id, "locked": True, "schema_version": 3, "solution": False}
 
 
+#: A call of an exercise's check, ``check_<function>(``, printed or not; ``check_answer(`` (the written-answer
+#: check, which a lesson cell may show) is not one.
+EXERCISE_CHECK_CALL = re.compile(r"\bcheck_(?!answer\b)\w+\s*\(")
+
+
 def looks_like_an_exercise(cell):
-    """True for a cell that holds a solution region or a self-check: it must be marked as an exercise cell."""
-    return (
-        "### BEGIN SOLUTION" in cell.source
-        or "### BEGIN HIDDEN TESTS" in cell.source
-        or ("print(check_" in cell.source)
-    )
+    """True for a cell that holds a solution region or calls an exercise's check: it must be marked as an exercise
+    cell (a solution or grade cell), never locked as a lesson cell."""
+    text = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    return "### BEGIN SOLUTION" in text or "### BEGIN HIDDEN TESTS" in text or bool(EXERCISE_CHECK_CALL.search(text))
 
 
 def lock(path):
@@ -192,7 +200,7 @@ def lock(path):
             print(f"{path.name}: cell {index} holds a solution or a check: mark it as a solution or grade cell "
                   "(CONTRIBUTING.md, 'Add an exercise'); not locked", file=sys.stderr)  # fmt: skip
             continue
-        base = f"{cell.cell_type}-{index:02d}"
+        base = f"lesson-{index:02d}"
         grade_id, suffix = base, 1
         while grade_id in taken:
             suffix += 1
@@ -301,7 +309,8 @@ def mark_exercise(path, function, points):
 
 def cmd_exercise(args):
     mark_exercise(args.notebook, args.function, args.points)
-    print(f"{Path(args.notebook).name}: {args.function} is an exercise worth {args.points} points")
+    unit = "point" if args.points == 1 else "points"
+    print(f"{Path(args.notebook).name}: {args.function} is an exercise worth {args.points} {unit}")
 
 
 def written_question_cells(question, points):
@@ -347,7 +356,8 @@ def add_written_question(path, question, points):
 
 def cmd_written(args):
     add_written_question(args.notebook, args.question, args.points)
-    print(f"{Path(args.notebook).name}: the written answer {args.question!r} is a question worth {args.points} points")
+    unit = "point" if args.points == 1 else "points"
+    print(f"{Path(args.notebook).name}: the written answer {args.question!r} is a question worth {args.points} {unit}")
 
 
 def cmd_lock(args):
