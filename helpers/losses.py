@@ -31,10 +31,19 @@ def call_loss(loss, y_hat, y):
     loss: a function taking the keywords ``y_hat`` and ``y`` and returning ``(J, dJ/dy_hat)``, such as
     ``losses.mse``, ``functools.partial(losses.mse, reduction="sum")`` or the homework's ``mse_loss``.
     """
+    return loss_result(as_loss(loss), y_hat, y)
+
+
+def as_loss(loss):
+    """``loss``, once it is known to be a function that accepts ``y_hat=`` and ``y=``; else a TypeError.
+
+    A loop that calls one loss many times (:func:`helpers.training.train`) checks it once with this and then
+    calls :func:`loss_result`.
+    """
     if not callable(loss):
         raise TypeError(f"loss must be a function loss(y_hat=..., y=...) -> (J, dJ/dy_hat), got {type(loss).__name__}")
     try:
-        inspect.signature(loss).bind(y_hat=y_hat, y=y)
+        inspect.signature(loss).bind(y_hat=None, y=None)
     except TypeError:
         name = getattr(getattr(loss, "func", loss), "__name__", type(loss).__name__)
         raise TypeError(
@@ -43,6 +52,12 @@ def call_loss(loss, y_hat, y):
         ) from None
     except ValueError:  # no signature to inspect (a builtin): let the call speak for itself
         pass
+    return loss
+
+
+def loss_result(loss, y_hat, y):
+    """(J, dJ/dy_hat) of a loss :func:`as_loss` accepted, its result checked: a scalar J, a gradient of
+    ``y_hat``'s shape."""
     result = loss(y_hat=y_hat, y=y)
     if not (isinstance(result, tuple) and len(result) == 2):
         raise TypeError(f"loss must return a pair (J, dJ/dy_hat), got {type(result).__name__}")

@@ -16,7 +16,7 @@ import numbers
 import numpy as np
 
 from helpers._validate import boolean, integer, positive, short
-from helpers.losses import call_loss
+from helpers.losses import as_loss, loss_result
 from helpers.network import as_network
 
 #: The most steps :func:`train` takes in one call, so that a typo (10**9) fails at once instead of running for days.
@@ -46,12 +46,13 @@ def five_steps(net, x, y, loss, lr, zero_grad=True):
 
     x: (N, n_0), y: (N, n_L); loss: loss(y_hat=..., y=...) -> (J, dJdy_hat). ``zero_grad=False`` skips step 3.
     """
-    return _five_steps(as_network(net), x, y, loss, positive(lr, "lr"), boolean(zero_grad, "zero_grad"))
+    net, loss = as_network(net), as_loss(loss)
+    return _five_steps(net, x, y, loss, positive(lr, "lr"), boolean(zero_grad, "zero_grad"))
 
 
 def _five_steps(net, x, y, loss, lr, zero_grad):
     y_hat = net.forward(x)  # 1. forward
-    J, dJdy_hat = call_loss(loss, y_hat, y)  # 2. loss
+    J, dJdy_hat = loss_result(loss, y_hat, y)  # 2. loss
     if zero_grad:
         net.zero_grad()  # 3. zero the gradients
     net.backward(dJdy_hat)  # 4. backward
@@ -67,6 +68,7 @@ def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6, callback=Non
     callback: called as ``callback(net)`` after every step, to watch the network as it trains.
     """
     as_network(net)
+    as_loss(loss)
     lr = positive(lr, "lr")
     steps = integer(steps, "steps", minimum=1, maximum=MAX_STEPS)
     boolean(zero_grad, "zero_grad")

@@ -19,7 +19,7 @@ QUESTION = "1.5(a) softmax with T"
 RIGHT, WRONG = r"\frac{e^{z_i / T}}{\sum_j e^{z_j / T}}", r"\frac{e^{z_i T}}{\sum_j e^{z_j T}}"
 #: The median of press -> verdict in the page. The check itself takes about 1 ms (benchmarks/README.md); the kernel
 #: round trip, JupyterLab and MathJax make it 50-160 ms here. 500 ms leaves room for a CI machine 3 times slower.
-VERDICT_MS = 500
+VERDICT_MS = 1500  # a regression guard (measured: median 52 ms, max 113 ms; benchmarks/README.md)
 
 pytestmark = [
     pytest.mark.browser,

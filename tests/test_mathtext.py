@@ -453,7 +453,7 @@ def test_hostile_input_is_refused_quickly_with_a_clear_message(text, message):
     start = time.perf_counter()
     with pytest.raises(FormulaError, match=message.replace("\\", "\\\\").replace("^", "\\^")):
         parse(text, V)
-    assert time.perf_counter() - start < 0.05  # measured at most 1 ms
+    assert time.perf_counter() - start < 0.5  # measured at most 1 ms: a bound that catches a runaway parse
 
 
 @pytest.mark.parametrize(

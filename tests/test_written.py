@@ -876,7 +876,7 @@ def test_check_answer_refuses_hostile_text_quickly():
         start = time.perf_counter()
         verdict = check_answer("1.2(b) z1", text)
         assert not verdict.ok and verdict.message.startswith("could not read it")
-        assert time.perf_counter() - start < 0.05
+        assert time.perf_counter() - start < 0.5  # measured at most a few ms: a bound that catches a runaway parse
 
 
 def test_defaults_for_an_omitted_slope_or_beta():
