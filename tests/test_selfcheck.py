@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
+from red_team import TorchLike
 
 from helpers import activations, losses, selfcheck
 from helpers.computational_graph import Value
@@ -50,20 +51,6 @@ def _not_yet(call):
     with pytest.raises(NotYet) as stop:
         call()
     return stop.value.verdict
-
-
-class TorchLike:
-    def __init__(self, values):
-        self._values = np.array(values, dtype=np.float32)
-
-    def detach(self):
-        return self
-
-    def cpu(self):
-        return self
-
-    def numpy(self):
-        return self._values
 
 
 # --- every check, through the registry -------------------------------------------------------------------------
