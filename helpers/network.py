@@ -93,10 +93,18 @@ class Network:
 
     def forward(self, x):
         """x: (N, n_0) -> y_hat: (N, n_L). Keeps a copy of x and every z_k for backward."""
-        z = as_array(x, "x", ndim=2)  # a copy: changing the caller's x later cannot change the gradients
+        return self._forward(self.as_input(x))
+
+    def as_input(self, x):
+        """x checked as this network's input: a float64 copy (N, n_0), N >= 1 (changing the caller's x later
+        cannot change the gradients). A loop that runs one x many times checks it once and calls ``_forward``."""
+        z = as_array(x, "x", ndim=2)
         shape_is(z, (None, self.sizes[0]), "x")
         if z.shape[0] == 0:
             raise ValueError(f"x must hold at least one sample, got shape {z.shape}")
+        return z
+
+    def _forward(self, z):
         self.cache = {"z0": z}
         for layer, act in enumerate(self.activations, start=1):
             pre = linear_forward(z, self.parameters[f"W{layer}"], self.parameters[f"b{layer}"])
@@ -112,6 +120,9 @@ class Network:
         self._need_forward("backward")
         dJdz = as_array(dJdy_hat, "dJdy_hat")
         shape_is(dJdz, self.layer_output(self.n_layers).shape, "dJdy_hat")
+        return self._backward(dJdz)
+
+    def _backward(self, dJdz):
         for layer in range(self.n_layers, 0, -1):
             dJdz = activation_backward(dJdz, self.pre_activation(layer), self.activations[layer - 1])
             dJdz, dJdW, dJdb = linear_backward(dJdz, self.layer_output(layer - 1), self.parameters[f"W{layer}"])

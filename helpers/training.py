@@ -47,15 +47,16 @@ def five_steps(net, x, y, loss, lr, zero_grad=True):
     x: (N, n_0), y: (N, n_L); loss: loss(y_hat=..., y=...) -> (J, dJdy_hat). ``zero_grad=False`` skips step 3.
     """
     net, loss = as_network(net), as_loss(loss)
-    return _five_steps(net, x, y, loss, positive(lr, "lr"), boolean(zero_grad, "zero_grad"))
+    return _five_steps(net, net.as_input(x), y, loss, positive(lr, "lr"), boolean(zero_grad, "zero_grad"))
 
 
 def _five_steps(net, x, y, loss, lr, zero_grad):
-    y_hat = net.forward(x)  # 1. forward
-    J, dJdy_hat = loss_result(loss, y_hat, y)  # 2. loss
+    """:func:`five_steps` on arguments already checked: x from ``net.as_input``, loss from ``as_loss``."""
+    y_hat = net._forward(x)  # 1. forward
+    J, dJdy_hat = loss_result(loss, y_hat, y)  # 2. loss (its result checked: a scalar, y_hat's shape)
     if zero_grad:
         net.zero_grad()  # 3. zero the gradients
-    net.backward(dJdy_hat)  # 4. backward
+    net._backward(dJdy_hat)  # 4. backward
     _sgd_update(net, lr)  # 5. update
     return J
 
@@ -69,6 +70,7 @@ def train(net, x, y, loss, lr, steps, zero_grad=True, diverged=1e6, callback=Non
     """
     as_network(net)
     as_loss(loss)
+    x = net.as_input(x)
     lr = positive(lr, "lr")
     steps = integer(steps, "steps", minimum=1, maximum=MAX_STEPS)
     boolean(zero_grad, "zero_grad")
