@@ -61,10 +61,15 @@ def loss_result(loss, y_hat, y):
     result = loss(y_hat=y_hat, y=y)
     if not (isinstance(result, tuple) and len(result) == 2):
         raise TypeError(f"loss must return a pair (J, dJ/dy_hat), got {type(result).__name__}")
-    J = as_array(result[0], "the J the loss returned", finite=False)
-    if J.ndim != 0:
-        raise ValueError(f"loss must return a scalar J (reduction 'mean' or 'sum'), got an array of shape {J.shape}")
-    grad = as_array(result[1], "the gradient the loss returned", finite=False)
+    J, grad = result
+    if type(J) is not float:  # the package's losses return a float; anything else is checked in full
+        J = as_array(J, "the J the loss returned", finite=False)
+        if J.ndim != 0:
+            raise ValueError(
+                f"loss must return a scalar J (reduction 'mean' or 'sum'), got an array of shape {J.shape}"
+            )
+    if not (type(grad) is np.ndarray and grad.dtype == np.float64):  # a float64 array needs no conversion
+        grad = as_array(grad, "the gradient the loss returned", finite=False)
     same_shape(grad, np.asarray(y_hat), "the gradient the loss returned", "y_hat")
     return float(J), grad
 

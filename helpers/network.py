@@ -123,9 +123,9 @@ class Network:
         return self._backward(dJdz)
 
     def _backward(self, dJdz):
-        for layer in range(self.n_layers, 0, -1):
-            dJdz = activation_backward(dJdz, self.pre_activation(layer), self.activations[layer - 1])
-            dJdz, dJdW, dJdb = linear_backward(dJdz, self.layer_output(layer - 1), self.parameters[f"W{layer}"])
+        for layer in range(self.n_layers, 0, -1):  # the cache read directly: layer needs no check here
+            dJdz = activation_backward(dJdz, self.cache[f"z{2 * layer - 1}"], self.activations[layer - 1])
+            dJdz, dJdW, dJdb = linear_backward(dJdz, self.cache[f"z{2 * layer - 2}"], self.parameters[f"W{layer}"])
             self.grads[f"dJdW{layer}"] += dJdW
             self.grads[f"dJdb{layer}"] += dJdb
         return dJdz

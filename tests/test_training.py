@@ -36,6 +36,25 @@ def test_skipping_zero_grad_adds_the_previous_gradient():
     np.testing.assert_allclose(b.grads["dJdW1"], first + a.grads["dJdW1"], rtol=1e-14)
 
 
+def test_a_loss_may_return_J_and_its_gradient_in_any_numeric_form():
+    """train converts what a student's loss returns: the same history as the package's mse, which returns a
+    float and a float64 array (the path with no conversion); exactly for lossless forms, at float32 precision
+    for float32 ones."""
+    x, y = regression(n=16, seed=1)
+    reference = train(make_net(), x, y, LOSS, lr=0.05, steps=20)
+    forms = {  # form: rtol
+        lambda J, g: (np.asarray(J), g.tolist()): 0.0,
+        lambda J, g: (np.float64(J), g[..., None][..., 0]): 0.0,
+        lambda J, g: (np.float32(J), g.astype(np.float32)): 1e-5,
+    }
+    for form, rtol in forms.items():
+
+        def loss(y_hat, y, form=form):
+            return form(*LOSS(y_hat, y))
+
+        np.testing.assert_allclose(train(make_net(), x, y, loss, lr=0.05, steps=20), reference, rtol=rtol, atol=0)
+
+
 def test_train_decreases_the_loss_and_flags_divergence():
     x, y = regression(n=32, seed=0)
     h = train(make_net(), x, y, LOSS, lr=0.05, steps=100)
