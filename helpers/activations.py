@@ -197,7 +197,7 @@ ACTIVATIONS = {
             name="relu",
             title="ReLU",
             f=lambda z: np.maximum(z, 0.0),
-            df=lambda z: np.sign(np.maximum(z, 0.0)),  # 1 where z > 0, 0 at and below 0 (PyTorch's), NaN stays NaN
+            df=lambda z: np.heaviside(z, 0.0),  # 1 where z > 0, 0 at and below 0 (PyTorch's), NaN stays NaN
             sympy=_relu_sympy,
             kink=True,
         ),
@@ -216,7 +216,7 @@ ACTIVATIONS = {
             name="scaled_relu",
             title="scaled ReLU",
             f=_scaled_relu,
-            df=lambda z, scale: scale * np.sign(np.maximum(z, 0.0)),
+            df=lambda z, scale: scale * np.heaviside(z, 0.0),
             sympy=lambda sp, z, scale: sp.nsimplify(scale) * _relu_sympy(sp, z),
             params={"scale": Param(5.0)},
             kink=True,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 
-import numpy as np
 from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
 
@@ -98,6 +97,12 @@ def _chains(edges):
         yield from zip(keys[:-1], keys[1:])
 
 
+def _mean(values):
+    """The mean of a list of numbers. For fewer than 8 terms, np.mean's very value (it too adds them one after
+    another; pairwise only from 8 on), without np.mean's 15 us a call, which the layout paid 400 times a frame."""
+    return sum(values) / len(values)
+
+
 def _order(nodes, edges, sweeps=6):
     """Nodes per layer, ordered to keep edges short (barycentre heuristic, down and up sweeps)."""
     depth = max(n.level for n in nodes.values())
@@ -112,7 +117,7 @@ def _order(nodes, edges, sweeps=6):
             neighbours = pred if down else succ
             index = {k: i for i, k in enumerate(layers[level - 1 if down else level + 1])}
             layer = layers[level]
-            bary = {k: np.mean([index[n] for n in neighbours[k]]) if neighbours[k] else i for i, k in enumerate(layer)}
+            bary = {k: _mean([index[n] for n in neighbours[k]]) if neighbours[k] else i for i, k in enumerate(layer)}
             layer.sort(key=lambda k: bary[k])
     return layers
 
@@ -130,7 +135,7 @@ def _place(nodes, edges, layers, iterations=20):
         for layer in layers:
             for k in layer:
                 if neighbours[k]:
-                    nodes[k].y = 0.5 * nodes[k].y + 0.5 * np.mean([nodes[n].y for n in neighbours[k]])
+                    nodes[k].y = 0.5 * nodes[k].y + 0.5 * _mean([nodes[n].y for n in neighbours[k]])
             for above, below in zip(layer[:-1], layer[1:]):  # keep the order and the spacing
                 nodes[below].y = min(nodes[below].y, nodes[above].y - DY)
 

@@ -13,6 +13,7 @@ receiving the arguments swapped.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 
@@ -87,15 +88,47 @@ def _reduce(per_element, grad, reduction):
     one_of(reduction, ("mean", "sum", "none"), "reduction")
     if reduction == "none":
         return per_element, grad
-    if reduction == "mean":
-        n = per_element.size
-        with np.errstate(over="ignore"):  # checked below: a sum of finite terms may overflow where the mean does not
-            total = np.sum(per_element)
-        if np.isfinite(total) or not np.all(np.isfinite(per_element)):
-            return float(total / n), grad / n
-        scale = float(np.max(np.abs(per_element)))  # |mean| <= scale: add the terms / scale, so nothing overflows
-        return float(np.sum(per_element / scale) / n * scale), grad / n
-    return float(np.sum(per_element)), grad
+    J, grad = reduce_each(per_element[None], grad[None], reduction)
+    return float(J[0]), grad[0]
+
+
+def reduce_each(per_element, grad, reduction):
+    """Reduce each run's losses as ``reduction`` ('mean' or 'sum') does: per_element, grad (R, ...) -> J (R,), grad.
+
+    Run r's J is what ``reduction`` makes of ``per_element[r]`` alone (a stack of networks trained at once,
+    :func:`helpers.training.train_rates`, gets each network's own J). A mean whose sum overflows while every
+    term is finite is computed from the terms scaled by the largest, so it stays finite.
+    """
+    one_of(reduction, ("mean", "sum"), "reduction")
+    within = tuple(range(1, per_element.ndim))  # the axes within a run (summed in memory order, as np.sum does)
+    if reduction == "sum":
+        return per_element.sum(axis=within), grad
+    n = per_element[0].size
+    with np.errstate(over="ignore"):  # checked below: a sum of finite terms may overflow where the mean does not
+        total = per_element.sum(axis=within)
+    J = total / n
+    overflowed = ~np.isfinite(total) & np.isfinite(per_element).all(axis=within)
+    if overflowed.any():  # |mean| <= scale: add the terms / scale, so nothing overflows
+        big = per_element[overflowed]
+        scale = np.abs(big).max(axis=within).reshape((-1,) + (1,) * len(within))
+        J[overflowed] = (big / scale).sum(axis=within) / n * scale.ravel()
+    return J, grad / n
+
+
+def reduction_of(loss):
+    """'mean' or 'sum', the reduction ``loss`` applies, when ``loss`` is one of this module's losses (or a
+    ``functools.partial`` of one fixing only ``reduction``); None for any other function.
+
+    Only this module's losses are known to give each element's loss and gradient with ``reduction='none'``,
+    which :func:`helpers.training.train_rates` uses to train a stack of networks at once.
+    """
+    func, fixed = loss, {}
+    if isinstance(loss, functools.partial) and not loss.args:
+        func, fixed = loss.func, loss.keywords
+    if not any(func is known for known in _REDUCIBLE) or set(fixed) - {"reduction"}:
+        return None  # compared by identity: a wrapper (functools.wraps copies the name) may not take reduction=
+    reduction = fixed.get("reduction", inspect.signature(func).parameters["reduction"].default)
+    return reduction if reduction in ("mean", "sum") else None
 
 
 def mse(y_hat, y, reduction="mean"):
@@ -172,3 +205,7 @@ def tanh_logistic(z, y, reduction="mean"):
         m = -2.0 * y * z
     per = softplus(m, threshold=np.inf) - math.log(2.0)
     return _reduce(per, -2.0 * y * sigmoid(m), reduction)
+
+
+#: This module's losses, each taking ``reduction`` (:func:`reduction_of`).
+_REDUCIBLE = (mse, bce, bce_with_logits, perceptron, adaline, tanh_logistic)

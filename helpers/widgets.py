@@ -18,16 +18,15 @@ Everyone can use them:
   holds the figure's text alternative, renewed with every redraw (an HTML widget's value is set as it is, so
   ARIA roles survive; JupyterLab's sanitizer would strip them from an HTML *output*).
 - A step answers at once: the figure is laid out once and updated in place (see :class:`helpers.plotting.Figure`),
-  and the learning-rate explorer keeps every training run it made and, while the kernel is idle, trains the
-  slider's other values ahead (:class:`Runs`).
+  and the learning-rate explorer trains every value its slider can take when it is built, all at once
+  (:func:`helpers.training.train_rates`), so no move waits for a run (:class:`Runs`; if some run fails, each
+  value is trained when it is first asked for).
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
 import math
-import threading
 import warnings
 
 import ipywidgets as widgets
@@ -38,7 +37,7 @@ from helpers import linear_transformations, plotting
 from helpers._validate import between, cut, integer, one_of
 from helpers.activations import ACTIVATIONS, get_activation
 from helpers.textinput import parse_assignments, parse_numbers
-from helpers.training import MAX_STEPS, train
+from helpers.training import MAX_STEPS, train, train_rates
 
 #: Visually hidden, still read by screen readers (JupyterLab's own jp-sr-only, written out for other front ends).
 SR_ONLY = (
@@ -67,7 +66,6 @@ class Explorer:
     validate: called as ``validate(**{name: control.value})``; returns what ``draw`` needs, or raises.
     draw: draws that on ``fig``.
     controls: ``{name: widget}``, each with a ``value``.
-    busy: a context manager around every redraw from a control (see :class:`Runs`), or None.
 
     The initial values are validated and drawn at once, and their error, if any, is raised as it is; then
     the figure's layout is frozen (:meth:`helpers.plotting.Figure.freeze_layout`) unless it already is.
@@ -77,9 +75,8 @@ class Explorer:
     box (``boxes[name]``) and the slider.
     """
 
-    def __init__(self, fig, validate, draw, controls, busy=None):
+    def __init__(self, fig, validate, draw, controls):
         self.fig, self.validate, self.draw, self.controls = fig, validate, draw, dict(controls)
-        self.busy = busy or contextlib.nullcontext
         self.message = widgets.HTML("")
         self.caption = widgets.HTML("", layout=widgets.Layout(height="0px", min_height="0px", margin="0px"))
         self.error = ""  # the message shown for the last bad input; '' when the figure is up to date
@@ -145,21 +142,20 @@ class Explorer:
 
     def refresh(self):
         """Redraw from the current control values; returns False (and shows why) on any error."""
-        with self.busy():
-            try:
-                drawn = self.validate(**self.values())
-            except Exception as exc:  # noqa: BLE001 -- whatever a student types must not escape the callback
-                return self._failed(exc)
-            try:
-                self.draw(drawn)
-                if self._handle is not None:
-                    self._show(update=True)
-            except Exception as exc:  # noqa: BLE001
-                return self._failed(exc, self._restore())
-            self._last_good = drawn
-            self.error = self.message.value = ""
-            self._caption()
-            return True
+        try:
+            drawn = self.validate(**self.values())
+        except Exception as exc:  # noqa: BLE001 -- whatever a student types must not escape the callback
+            return self._failed(exc)
+        try:
+            self.draw(drawn)
+            if self._handle is not None:
+                self._show(update=True)
+        except Exception as exc:  # noqa: BLE001
+            return self._failed(exc, self._restore())
+        self._last_good = drawn
+        self.error = self.message.value = ""
+        self._caption()
+        return True
 
     def _caption(self):
         if isinstance(self.fig, plotting.Figure):
@@ -264,119 +260,36 @@ LR_RANGE = (1e-3, 1.0)
 class Runs:
     """J per step for each learning rate, each run trained once and kept.
 
-    run: ``run(lr, pause=None)`` -> J per step; a run made in the background calls ``pause()`` after every step.
-    grid: the values the slider can take. A value within 1e-9 (relative) of a grid value counts as it: the
-    browser computes 10 ** exponent in JavaScript, which may differ from Python's in the last bit.
-
-    :meth:`start` (called when the explorer is shown) trains the rest of the grid in a background thread,
-    nearest to the last value asked for first, and only while the kernel has nothing else to do: it pauses
-    while a cell runs (IPython's pre_execute / post_execute events) and while the explorer redraws
-    (``with runs.busy():``). So later moves find their run made, and running the notebook is not slowed.
+    run: ``run(lr)`` -> J per step, for a value not trained yet. grid: the values the slider can take. A value
+    within 1e-9 (relative) of a grid value counts as it: the browser computes 10 ** exponent in JavaScript,
+    which may differ from Python's in the last bit. :meth:`preload` takes runs trained ahead.
     """
 
     def __init__(self, run, grid):
         self.run, self.grid = run, np.asarray(grid, dtype=float)
         self.done = {}  # key -> history
-        self.lock = threading.Lock()
-        self.centre = 0
-        self.thread = None
-        self._ready = threading.Condition()
-        self._busy = self._executing = False
-        self._shell = None
 
     def key(self, lr):
         k = int(np.argmin(np.abs(self.grid - lr)))
         return k if abs(self.grid[k] - lr) <= 1e-9 * abs(lr) else float(lr)
 
+    def preload(self, lrs, histories):
+        """lrs: (R,); histories: (R, steps), row r the run at lrs[r]."""
+        self.done.update(zip(map(self.key, lrs), histories))
+
     def __call__(self, lr):
         key = self.key(lr)
-        self.centre = int(np.argmin(np.abs(self.grid - lr)))
-        with self.lock:
-            found = self.done.get(key)
-        if found is None:
-            found = self.run(lr)
-            with self.lock:
-                self.done[key] = found
-        return found
-
-    def _set(self, **flags):
-        with self._ready:
-            for name, value in flags.items():
-                setattr(self, name, value)
-            self._ready.notify_all()
-
-    @contextlib.contextmanager
-    def busy(self):
-        """Around a redraw: the background thread waits meanwhile."""
-        self._set(_busy=True)
-        try:
-            yield
-        finally:
-            self._set(_busy=False)
-
-    def _cell_starts(self, *_args):
-        self._set(_executing=True)
-
-    def _cell_ends(self, *_args):
-        self._set(_executing=False)
-
-    def pause(self):
-        """Wait until neither a cell nor a redraw runs."""
-        with self._ready:
-            self._ready.wait_for(lambda: not (self._busy or self._executing))
-
-    def start(self, shell=None):
-        """Train the rest of the grid in a daemon thread (once). shell: the IPython shell, whose cells it waits for
-        (``start`` is called from a cell, so it first waits for that one to end)."""
-        if self.thread is not None:
-            return
-        if shell is not None:
-            self._shell, self._executing = shell, True
-            shell.events.register("pre_execute", self._cell_starts)
-            shell.events.register("post_execute", self._cell_ends)
-        self.thread = threading.Thread(target=self._work, daemon=True, name="learning-rate runs")
-        self.thread.start()
-
-    def _work(self):
-        try:
-            self.fill(pause=self.pause)
-        finally:
-            if self._shell is not None:
-                self._shell.events.unregister("pre_execute", self._cell_starts)
-                self._shell.events.unregister("post_execute", self._cell_ends)
-
-    def fill(self, pause=None):
-        """Train every grid value not trained yet, nearest to :attr:`centre` first. Stops at the first error
-        (that value is then trained when asked for, and shows its error as usual)."""
-        while True:
-            with self.lock:
-                todo = [k for k in np.argsort(np.abs(np.arange(len(self.grid)) - self.centre), kind="stable")
-                        if int(k) not in self.done]  # fmt: skip
-            if not todo:
-                return
-            k = int(todo[0])
-            if pause is not None:
-                pause()
-            try:
-                history = self.run(float(self.grid[k]), pause=pause)
-            except Exception:  # noqa: BLE001 -- the same run in the foreground reports it
-                return
-            with self.lock:
-                self.done.setdefault(k, history)
+        if key not in self.done:
+            self.done[key] = self.run(lr)
+        return self.done[key]
 
 
 class LearningRateExplorer(Explorer):
-    """An :class:`Explorer` whose runs (:attr:`runs`) are made ahead in the background once it is shown."""
+    """An :class:`Explorer` with its learning rates' histories, :attr:`runs` (a :class:`Runs`)."""
 
     def __init__(self, fig, validate, draw, controls, runs):
         self.runs = runs
-        super().__init__(fig, validate, draw, controls, busy=runs.busy)
-
-    def _ipython_display_(self):
-        from IPython import get_ipython
-
-        super()._ipython_display_()
-        self.runs.start(get_ipython())
+        super().__init__(fig, validate, draw, controls)
 
 
 #: The widest J a learning-rate run shows: the figure is laid out with these tick labels, so every run fits.
@@ -386,7 +299,9 @@ _WIDEST_J = np.array([1e-200, 1e200, 1.0])
 def learning_rate_explorer(make_net, x, y, loss, steps=200, lr=0.05):
     """J per step of full-batch gradient descent from the same initial network, redrawn per learning rate.
 
-    make_net: () -> a fresh network (seeded, so every curve starts from the same weights).
+    make_net: () -> a fresh network, the same at every call (seeded): every learning rate's run is trained at
+    once from one call's weights (:func:`helpers.training.train_rates`), and a value trained on its own gets
+    a call of its own.
     """
     if not callable(make_net):
         raise TypeError(f"make_net must be a function () -> a fresh network, got {type(make_net).__name__}")
@@ -396,11 +311,12 @@ def learning_rate_explorer(make_net, x, y, loss, steps=200, lr=0.05):
     plotting.draw_loss_curve(ax, _WIDEST_J, LR_RANGE[0])  # lay out for the widest tick labels J may need
     fig.freeze_layout()
 
-    def run(lr, pause=None):
-        callback = None if pause is None else (lambda _net: pause())
-        return train(make_net(), x, y, loss, lr, steps, callback=callback)
-
-    runs = Runs(run, slider_values(lr_slider))
+    runs = Runs(lambda lr: train(make_net(), x, y, loss, lr, steps), slider_values(lr_slider))
+    lrs = np.append(runs.grid, lr)  # every value the slider can take, and the start
+    try:  # all at once, now: no move of the slider waits for training
+        runs.preload(lrs, train_rates(make_net, x, y, loss, lrs, steps))
+    except Exception:  # noqa: BLE001 -- a run failed: each value is trained when asked for, and one that fails says why
+        pass
 
     def validate(lr):
         lr = between(lr, *LR_RANGE, "lr")

@@ -234,28 +234,6 @@ def press(page, cell, target, key, presses=PRESSES):
     return times
 
 
-RUNS_PENDING = 'import threading; print(any(t.name == "learning-rate runs" for t in threading.enumerate()))'
-
-
-def wait_for_runs(page, timeout=120):
-    """Wait until notebook 01's explorer has made its runs: a cell, run again and again (the runs are made only
-    while no cell runs), says whether their thread is still alive."""
-    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").last.locator(".jp-InputPrompt").click()
-    page.keyboard.press("Escape")
-    page.keyboard.press("b")
-    page.keyboard.press("Enter")
-    page.keyboard.insert_text(RUNS_PENDING)
-    cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").last
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        page.keyboard.press("Control+Enter")
-        page.wait_for_function(ALL_RAN, timeout=60_000, polling=100)
-        if cell.locator(".jp-OutputArea-output").inner_text().strip() == "False":
-            return
-        page.wait_for_timeout(1000)
-    pytest.fail(f"the learning-rate runs were not made in {timeout} s")
-
-
 def slider_rows(cell):
     rows = cell.locator(".widget-hbox:has(.widget-slider)")
     return [rows.nth(i) for i in range(rows.count()) if rows.nth(i).is_visible()]
@@ -305,8 +283,6 @@ def test_every_slider_answers_a_key_press_at_once(nb, capsys):
     machine, another test run) can slow a whole round down; a slow explorer is slow in both."""
     notebook, page = nb.notebook, nb.page
     cell = explorer(page)
-    if notebook == "01_sgd_steps.ipynb":  # once its runs are made (as they are a few seconds after it shows)
-        wait_for_runs(page)
     rounds = []
     for _ in range(2):
         times = round_of_presses(page, cell, notebook, capsys)

@@ -183,14 +183,60 @@ def test_softmax_legend_sits_above_the_bars_when_the_first_logit_is_largest():
     assert all(legend.y0 >= bar.get_window_extent().y1 - 1 for bar in ax.patches)
 
 
-def small_lr_explorer():
+def own_mse(y_hat, y):
+    """A loss of one's own (not one of helpers.losses'): train_rates calls it once for each network."""
+    from helpers import losses
+
+    return losses.mse(y_hat, y)
+
+
+def small_lr_explorer(loss=None):
     from helpers import MLP, losses
     from helpers.data import regression
 
     x, y = regression(n=16, seed=0)
     return widgets.learning_rate_explorer(
-        lambda: MLP(2, 4, "tanh", 4, 1, "identity", seed=0), x, y, losses.mse, steps=30
+        lambda: MLP(2, 4, "tanh", 4, 1, "identity", seed=0), x, y, loss or losses.mse, steps=30
     )
+
+
+def test_every_run_is_made_when_the_explorer_is_built():
+    """No move of the slider waits for training: the slider's 61 values and the start, 0.05, are trained when the
+    explorer is built (train_rates), with the package's loss and with a loss of one's own alike."""
+    from helpers import MLP, losses
+    from helpers.data import regression
+    from helpers.training import train
+
+    x, y = regression(n=16, seed=0)
+    for loss in (losses.mse, own_mse):
+        e = small_lr_explorer(loss)
+        grid = widgets.slider_values(e.controls["lr"])
+        assert set(e.runs.done) == set(range(61)) | {0.05}
+        for k in (0, 30, 60):
+            expected = train(MLP(2, 4, "tanh", 4, 1, "identity", seed=0), x, y, loss, grid[k], 30)
+            np.testing.assert_allclose(e.runs.done[k], expected, rtol=1e-12, atol=0)
+        e.runs.run = None  # a move now may not train
+        e.controls["lr"].value = float(grid[7])
+        assert e.error == ""
+
+
+def test_a_loss_that_fails_at_some_learning_rates_fails_only_there():
+    """train_rates raises for the whole grid; the explorer then trains each value when it is asked for, so a
+    value where the loss works draws, and one where it fails shows the loss's own message."""
+    from helpers import losses
+
+    def picky_mse(y_hat, y):
+        J, dJdy_hat = losses.mse(y_hat, y)
+        if J > 100:
+            raise ValueError(f"picky_mse refuses J = {J:.3g} > 100")
+        return J, dJdy_hat
+
+    e = small_lr_explorer(picky_mse)
+    assert set(e.runs.done) == {0.05}
+    e.controls["lr"].value = 1.0
+    assert "picky_mse refuses J" in e.error
+    e.controls["lr"].value = 0.01
+    assert e.error == "" and e.fig.axes[0].get_title().startswith("lr = 0.01")
 
 
 def test_the_learning_rate_runs_are_train_s_and_are_made_once():
@@ -204,38 +250,7 @@ def test_the_learning_rate_runs_are_train_s_and_are_made_once():
     grid = widgets.slider_values(e.controls["lr"])
     assert len(grid) == 61 and grid[0] == pytest.approx(1e-3) and grid[-1] == pytest.approx(1.0)
     for lr in (grid[10], 0.2):
-        np.testing.assert_array_equal(runs(lr), train(MLP(2, 4, "tanh", 4, 1, "identity", seed=0), x, y, losses.mse,
-                                                      lr, 30))  # fmt: skip
+        expected = train(MLP(2, 4, "tanh", 4, 1, "identity", seed=0), x, y, losses.mse, lr, 30)
+        np.testing.assert_allclose(runs(lr), expected, rtol=1e-12, atol=0)  # grid[10] from train_rates
     assert runs(grid[10] * (1 + 1e-12)) is runs(grid[10])  # the browser's 10 ** x, a bit off Python's: the same run
     assert runs.key(0.2) == 0.2 and runs.key(grid[10]) == 10
-
-
-class FakeShell:
-    def __init__(self):
-        self.callbacks = {"pre_execute": [], "post_execute": []}
-        self.events = self
-
-    def register(self, event, f):
-        self.callbacks[event].append(f)
-
-    def unregister(self, event, f):
-        self.callbacks[event].remove(f)
-
-
-def test_the_runs_are_made_in_the_background_only_while_no_cell_and_no_redraw_runs():
-    import time
-
-    e = small_lr_explorer()
-    runs, shell = e.runs, FakeShell()
-    runs.start(shell)  # from the cell that shows the explorer: it waits for that cell to end
-    time.sleep(0.3)
-    assert len(runs.done) == 1 and runs.thread.is_alive()  # only the run the explorer drew
-    with runs.busy():
-        shell.callbacks["post_execute"][0]()
-        time.sleep(0.3)
-        assert len(runs.done) == 1  # a redraw runs: it waits
-    runs.thread.join(timeout=60)
-    assert not runs.thread.is_alive() and len(runs.done) == 62  # the slider's 61 and the start, 0.05
-    assert shell.callbacks == {"pre_execute": [], "post_execute": []}  # it unregistered itself
-    e.controls["lr"].value = float(widgets.slider_values(e.controls["lr"])[3])
-    assert e.error == "" and len(runs.done) == 62  # found, not trained again
