@@ -11,11 +11,13 @@ and gradients.
 
 from __future__ import annotations
 
+import math
 import weakref
 from dataclasses import dataclass, field
 
 from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
+from matplotlib.transforms import Bbox
 
 from helpers import plotting
 from helpers.computational_graph import Value, topological_order
@@ -29,10 +31,11 @@ SYMBOLS = {"+": "+", "*": "×"}
 class Node:
     key: str
     kind: str  # 'input', 'variable', 'operator' or 'dummy'
-    text: str
+    text: str  # an operator's symbol, a variable's name ('' for an unnamed one)
     level: int
     x: float = 0.0
     y: float = 0.0
+    numbers: tuple = ()  # a variable's (word, number) lines: (("value", "39"), ("grad", "1"))
 
     @property
     def size(self):
@@ -60,9 +63,10 @@ def _is_number(label):
     return True
 
 
-def _bubble_text(v: Value):
+def _bubble(key, kind, v: Value, level):
+    """A variable's node: its name (a constant's is its number; a computed variable may have none) and numbers."""
     name = v.label if v.label and not _is_number(v.label) else ("" if v.children else v.label)
-    return "\n".join(s for s in (name, f"value {v.data:g}", f"grad {v.grad:g}") if s)
+    return Node(key, kind, name, level, numbers=(("value", f"{v.data:g}"), ("grad", f"{v.grad:g}")))
 
 
 def layout(root):
@@ -71,12 +75,12 @@ def layout(root):
     for v in topological_order(root):
         key = f"v{id(v)}"
         if not v.children:
-            nodes[key] = Node(key, "input", _bubble_text(v), 0)
+            nodes[key] = _bubble(key, "input", v, 0)
             continue
         op = f"op{id(v)}"
         level = 1 + max(nodes[f"v{id(c)}"].level for c in v.children)
         nodes[op] = Node(op, "operator", SYMBOLS[v.op], level)
-        nodes[key] = Node(key, "variable", _bubble_text(v), level + 1)
+        nodes[key] = _bubble(key, "variable", v, level + 1)
         edges += [Edge(f"v{id(c)}", op) for c in v.children] + [Edge(op, key)]
     for i, e in enumerate(edges):  # an edge that skips layers gets a dummy slot in each
         for level in range(nodes[e.source].level + 1, nodes[e.target].level):
@@ -197,36 +201,99 @@ NODE_STYLE = {
 }
 
 
+FONTSIZE = 7.5  # points: a bubble's text
+ROW = 9.5  # points between the baselines of a bubble's lines
+BASELINE = 2.7  # points from a line's middle down to its baseline (half a digit's height)
+COLUMN = 5.0  # points right of a bubble's centre: its words end GAP before, its numbers start GAP after
+GAP = 1.5
+SHORT, DIGIT = 4, 0.64 * FONTSIZE  # numbers longer than SHORT characters move the column left; a digit's width
+
+
+def _column(n):
+    """Where bubble ``n``'s words end and its numbers start, in points right of its centre: COLUMN, moved left by half
+    a digit for each character its longest number has beyond SHORT, so that a long line stays on the bubble."""
+    longest = max(len(number) for _, number in n.numbers)
+    return COLUMN - DIGIT / 2 * max(0, longest - SHORT)
+
+
 def _structure(nodes, edges):
-    """What the drawing of a graph depends on apart from the values and gradients it shows."""
+    """What the drawing of a graph depends on apart from the numbers its bubbles show."""
     return (
-        [(n.kind, n.x, n.y, n.text if n.kind == "operator" else "") for n in nodes.values()],
+        [
+            (n.kind, n.x, n.y, n.text, [word for word, _ in n.numbers], _column(n) if n.numbers else None)
+            for n in nodes.values()
+        ],
         [[tuple(p) for p in e.points] for e in edges],
     )
+
+
+def _write(ax, n, text, dx, dy, ha):
+    """``text`` at (dx, dy) points from node ``n``'s centre, on its baseline."""
+    return ax.annotate(text, (n.x, n.y), xytext=(dx, dy), textcoords="offset points", ha=ha, va="baseline",
+                       fontsize=FONTSIZE, annotation_clip=False)  # fmt: skip
+
+
+def _draw_bubble(ax, n):
+    """The bubble of variable ``n``: its name centred on top, then one line per number, the words right-aligned and
+    the numbers left-aligned on the bubble's :func:`_column`. Returns {number text: its tile}.
+
+    The numbers are the only text that changes with the values (as long as the column stays), so only they are
+    redrawn, each in a tile of its own: the band of its line, from the column to half-way to the next layer."""
+    w, h = n.size
+    bubble = ax.add_patch(Ellipse((n.x, n.y), w, h, **NODE_STYLE[n.kind]))
+    lines = len(n.numbers) + bool(n.text)
+    baselines = [((lines - 1) / 2 - k) * ROW - BASELINE for k in range(lines)]
+    if n.text:
+        _write(ax, n, n.text, 0.0, baselines.pop(0), "center")
+    column, texts = _column(n), []
+    for (word, number), dy in zip(n.numbers, baselines):
+        _write(ax, n, word, column - GAP, dy, "right")
+        texts.append(_write(ax, n, number, column + GAP, dy, "left"))
+    return {text: _band(ax, n, bubble, column, texts, k) for k, text in enumerate(texts)}
+
+
+def _band(ax, n, bubble, column, texts, k):
+    """A function(renderer) -> the display box, in whole pixels, of the tile of bubble ``n``'s k-th number (of its
+    number ``texts``): from the column to half-way to the next layer (where an operator stands, never a bubble), and
+    from half-way between its line and the next ones (the bubble's edge for the first and last line)."""
+
+    def tile(renderer):
+        x = ax.transData.transform((n.x, n.y))[0]
+        x1 = ax.transData.transform((n.x + DX / 2, n.y))[0]
+        box = bubble.get_window_extent(renderer)
+        y0, y1 = box.y0, box.y1
+        if k > 0:
+            y1 = (texts[k - 1].get_window_extent(renderer).y0 + texts[k].get_window_extent(renderer).y1) / 2
+        if k < len(texts) - 1:
+            y0 = (texts[k].get_window_extent(renderer).y0 + texts[k + 1].get_window_extent(renderer).y1) / 2
+        return Bbox.from_extents(math.ceil(x + column * ax.figure.dpi / 72), round(y0), math.floor(x1), round(y1))
+
+    return tile
 
 
 def draw_graph(ax, root, title=""):
     """Draw the graph under ``root`` on ``ax``; returns (nodes, edges) of its :func:`layout`.
 
-    The same graph with other values (or gradients) is updated in place: only the bubbles' text changes.
+    The same graph with other values (or gradients) is updated in place: only the numbers that changed are drawn.
     """
     nodes, edges = layout(root)
     structure = _structure(nodes, edges)
     view = _VIEWS.get(ax)
     fig = ax.figure
     if view is not None and view["structure"] == structure:
-        for text, n in zip(view["texts"], (n for n in nodes.values() if n.kind in ("input", "variable"))):
-            if text.get_text() != n.text:
-                text.set_text(n.text)
+        numbers = [number for n in nodes.values() for _, number in n.numbers]
+        for text, number in zip(view["texts"], numbers):
+            if text.get_text() != number:
+                text.set_text(number)
                 if isinstance(fig, plotting.Figure):
-                    fig.touch(ax, text)  # only its bubble is drawn again
+                    fig.touch(ax, text)  # only its tile is drawn again
         if ax.get_title() != title:
             ax.set_title(title)
             if isinstance(fig, plotting.Figure):
                 fig.touch(ax)
     else:
         ax.clear()
-        texts, tiles = [], {}
+        tiles = {}
         for e in edges:
             path = Path(e.points, [Path.MOVETO] + [Path.LINETO] * (len(e.points) - 1))
             ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=9, color="0.45", lw=1))
@@ -237,16 +304,14 @@ def draw_graph(ax, root, title=""):
                                             **NODE_STYLE["operator"]))  # fmt: skip
                 ax.text(n.x, n.y, n.text, ha="center", va="center", fontsize=12)
             elif n.kind != "dummy":
-                bubble = ax.add_patch(Ellipse((n.x, n.y), w, h, **NODE_STYLE[n.kind]))
-                texts.append(ax.text(n.x, n.y, n.text, ha="center", va="center", fontsize=7.5, linespacing=1.15))
-                tiles[texts[-1]] = bubble.get_window_extent
+                tiles.update(_draw_bubble(ax, n))
         xs = [n.x for n in nodes.values()]
         ys = [n.y for n in nodes.values()]
         ax.set(xlim=(min(xs) - 0.7, max(xs) + 0.7), ylim=(min(ys) - 0.6, max(ys) + 0.6), aspect="equal", title=title)
         ax.axis("off")
-        _VIEWS[ax] = {"structure": structure, "texts": texts}
+        _VIEWS[ax] = {"structure": structure, "texts": list(tiles)}
         if isinstance(fig, plotting.Figure):
-            fig.animate(ax, [*texts, ax.title], tiles=tiles)
+            fig.animate(ax, [*tiles, ax.title], tiles=tiles)
             if fig.frozen:  # another graph: other limits and aspect, so lay the figure out again
                 fig.freeze_layout()
     fig.alt = describe(root, title)

@@ -221,3 +221,16 @@ def colour_problems(fig, threshold=CVD_THRESHOLD):
                     found.append(f"{ax.get_title()!r}: colour map {cmap.name}: its {a} and {b} differ by "
                                  f"{d[worst]:.1f} with {worst} (< {threshold})")  # fmt: skip
     return found
+
+
+def bubble_texts(ax):
+    """What each bubble of a drawn computational graph reads, line by line: {"x\\nvalue 2\\ngrad -3", ...}. A bubble's
+    texts are annotations of its centre; a line is the texts on one baseline, from left to right."""
+    lines = {}
+    for t in ax.texts:
+        if hasattr(t, "xyann"):
+            lines.setdefault(tuple(t.xy), {}).setdefault(t.xyann[1], []).append((t.xyann[0], t.get_text()))
+    return {
+        "\n".join(" ".join(text for _, text in sorted(words)) for _, words in sorted(bubble.items(), reverse=True))
+        for bubble in lines.values()
+    }

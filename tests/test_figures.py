@@ -4,7 +4,7 @@ computational-graph layout routes no edge through a node it does not touch."""
 
 import numpy as np
 import pytest
-from figure_check import problems
+from figure_check import bubble_texts, problems
 
 from helpers import MLP, graphdraw, linear_transformations, losses, plotting, widgets
 from helpers.activations import d_sigmoid, sigmoid
@@ -183,9 +183,33 @@ def test_operators_are_drawn_as_operator_nodes_with_values_and_gradients_on_the_
     nodes, _ = graphdraw.layout(w)
     kinds = sorted(n.kind for n in nodes.values() if n.kind != "dummy")
     assert kinds.count("operator") == 4 and kinds.count("input") == 4 and kinds.count("variable") == 4
-    texts = {n.text for n in nodes.values()}
-    assert {"+", "×"} <= texts
-    assert "z\nvalue 3\ngrad 13" in texts and "w\nvalue 39\ngrad 1" in texts
+    assert {n.text for n in nodes.values() if n.kind == "operator"} == {"+", "×"}
+    bubbles = {n.text: n.numbers for n in nodes.values() if n.kind in ("input", "variable")}
+    assert bubbles["z"] == (("value", "3"), ("grad", "13")) and bubbles["w"] == (("value", "39"), ("grad", "1"))
+    drawn = bubble_texts(graphdraw.graph_figure(w).axes[0])
+    assert "z\nvalue 3\ngrad 13" in drawn and "w\nvalue 39\ngrad 1" in drawn, drawn
+
+
+@pytest.mark.parametrize("name", list(_graphs()))
+def test_no_two_numbers_of_a_graph_share_a_pixel_of_their_tiles(name):
+    """A number is redrawn alone over its tile: a tile that overlapped another number's would wipe part of it."""
+    fig = graphdraw.graph_figure(_graphs()[name])
+    fig.freeze_layout().png()
+    tiles = [extents for extents, _ in fig._background[2].values()]
+    assert len(tiles) == 2 * sum(n.kind in ("input", "variable") for n in graphdraw.layout(_graphs()[name])[0].values())
+    for i, a in enumerate(tiles):
+        for b in tiles[:i]:
+            assert min(a[2], b[2]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[1], b[1]), (a, b)
+
+
+def test_a_new_value_redraws_only_the_numbers_it_changes():
+    e = widgets.graph_explorer("(x + y) * (z * o) + z", "x=1, y=2, z=3, o=4")
+    e.fig.png()
+    e.controls["values"].value = "x=2, y=2, z=3, o=4"  # x + y: 3 -> 4; its gradient z o stays 12
+    changed = sorted(t.get_text() for t in e.fig._touched)
+    # x's value, x + y's value, z o's gradient x + y, z's gradient (x + y) o + 1, o's gradient (x + y) z,
+    # (x + y) z o's value and w's value
+    assert changed == sorted(["2", "4", "4", "17", "12", "48", "51"]), changed
 
 
 def test_transformation_maps_match_linear():  # the figure shows the map it claims
@@ -252,6 +276,10 @@ FRAMES = {  # explorer: states it goes through, one control change at a time
         [
             ("values", "x=-1, y=2, z=3, o=4"),
             ("values", "x=10.5, y=2, z=3, o=4"),
+            ("values", "x=-0.333333333, y=2, z=3, o=4"),  # longer numbers: the column moves, drawn anew
+            ("values", "x=2, y=2, z=3, o=4"),
+            ("values", "x=-5123456, y=2, z=3, o=4"),  # numbers wider than their tiles: whole frames
+            ("values", "x=-6234567, y=2, z=3, o=4"),
             ("expression", "x*y + z"),
             ("values", "x=3, y=2, z=3, o=4"),
         ],
@@ -274,6 +302,43 @@ def test_a_frame_drawn_over_the_saved_background_is_the_full_drawing(name):
         e.fig.invalidate()
         np.testing.assert_array_equal(fast, _pixels(e.fig.png()), err_msg=f"{name} after {control} = {value!r}")
     assert partial >= 2  # most steps are frames over the background, not full redraws
+
+
+def test_a_frame_after_one_that_left_a_tile_is_a_full_one():
+    """A tiled artist drawn outside its tile (in a whole frame) leaves ink that no tile restores: the next frame, even
+    with the artist back inside its tile, must be drawn whole."""
+    from matplotlib.transforms import Bbox
+
+    fig, ax = plotting.figure(size=(3, 2))
+    ax.set_axis_off()
+    text = ax.text(0.2, 0.5, "a", transform=ax.transAxes)
+    fig.animate(ax, [text], tiles={text: lambda renderer: Bbox.from_extents(40, 40, 120, 140)})
+    fig.freeze_layout().png()
+    long = "a text far longer than its tile"
+    for words, kept in (("b", True), (long, True), ("c", False), ("d", True)):  # kept: the background is reused
+        text.set_text(words)
+        fig.touch(ax, text)
+        assert (fig._touched == {text}) == kept, words
+        assert fig._inside(fig.canvas.get_renderer(), {text}) == (words != long)
+        fast = _pixels(fig.png())
+        fig.invalidate()
+        np.testing.assert_array_equal(fast, _pixels(fig.png()), err_msg=words)
+
+
+@pytest.mark.parametrize("opaque", [True, False])
+def test_the_png_holds_the_canvas_pixel_for_pixel(opaque):
+    import io
+
+    from PIL import Image
+
+    e = widgets.graph_explorer()
+    e.fig.patch.set_visible(opaque)
+    e.fig.invalidate()
+    image = Image.open(io.BytesIO(e.fig.png()))
+    canvas = np.asarray(e.fig.canvas.buffer_rgba())
+    assert image.mode == ("RGB" if opaque else "RGBA") and image.size == (canvas.shape[1], canvas.shape[0])
+    assert image.info["dpi"] == pytest.approx((90, 90), abs=0.01)
+    np.testing.assert_array_equal(np.asarray(image), canvas[:, :, : 3 if opaque else 4])
 
 
 def test_a_draw_by_someone_else_makes_the_next_frame_a_full_one():

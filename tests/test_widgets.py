@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from figure_check import bubble_texts
 
 from helpers import linear_transformations, widgets
 from helpers.activations import argmax_onehot, d_gelu, d_leaky_relu, d_relu, d_softplus, softmax
@@ -112,8 +113,12 @@ def test_transformation_explorer_rejects_a_non_finite_entry_and_keeps_the_figure
 
 def test_graph_explorer_shows_values_and_gradients():
     e = widgets.graph_explorer("x*y + z", "x=2, y=-3, z=4")
+    assert bubble_texts(e.fig.axes[0]) == {"x\nvalue 2\ngrad -3", "y\nvalue -3\ngrad 2", "z\nvalue 4\ngrad 1",
+                                           "value -6\ngrad 1", "w\nvalue -2\ngrad 1"}  # fmt: skip
+    e.controls["values"].value = "x=2.5, y=-3, z=4"
+    assert bubble_texts(e.fig.axes[0]) == {"x\nvalue 2.5\ngrad -3", "y\nvalue -3\ngrad 2.5", "z\nvalue 4\ngrad 1",
+                                           "value -7.5\ngrad 1", "w\nvalue -3.5\ngrad 1"}  # fmt: skip
     texts = [t.get_text() for t in e.fig.axes[0].texts]
-    assert "x\nvalue 2\ngrad -3" in texts and "y\nvalue -3\ngrad 2" in texts and "w\nvalue -2\ngrad 1" in texts
     assert texts.count("+") == 1 and texts.count("×") == 1  # operators drawn as operator nodes
 
 
