@@ -211,7 +211,8 @@ SHORT, DIGIT = 4, 0.64 * FONTSIZE  # numbers longer than SHORT characters move t
 
 def _column(n):
     """Where bubble ``n``'s words end and its numbers start, in points right of its centre: COLUMN, moved left by half
-    a digit for each character its longest number has beyond SHORT, so that a long line stays on the bubble."""
+    a digit for each character its longest number has beyond SHORT, so that a long line stays about centred on the
+    bubble (a line wider than the bubble, as the bubble is drawn, sticks out on both sides)."""
     longest = max(len(number) for _, number in n.numbers)
     return COLUMN - DIGIT / 2 * max(0, longest - SHORT)
 
@@ -255,7 +256,8 @@ def _draw_bubble(ax, n):
 def _band(ax, n, bubble, column, texts, k):
     """A function(renderer) -> the display box, in whole pixels, of the tile of bubble ``n``'s k-th number (of its
     number ``texts``): from the column to half-way to the next layer (where an operator stands, never a bubble), and
-    from half-way between its line and the next ones (the bubble's edge for the first and last line)."""
+    from half-way between its line and the next ones (the bubble's edge for the first and last line). On a graph
+    drawn so small that its lines stand out of its bubbles the box is empty or flipped: no frame uses it."""
 
     def tile(renderer):
         x = ax.transData.transform((n.x, n.y))[0]

@@ -417,7 +417,8 @@ class Figure(_MplFigure):
                     for a, tile in self._tiles.items():
                         box = tile(renderer)
                         extents = (math.floor(box.x0), math.floor(box.y0), math.ceil(box.x1), math.ceil(box.y1))
-                        tiles[a] = (extents, canvas.copy_from_bbox(Bbox.from_extents(*extents)))
+                        empty = extents[2] <= extents[0] or extents[3] <= extents[1]  # nothing fits: never inside
+                        tiles[a] = (extents, None if empty else canvas.copy_from_bbox(Bbox.from_extents(*extents)))
                     self._background = (canvas, cells, tiles)
                 for ax in self._live:
                     for a in self._live_in_order(ax):

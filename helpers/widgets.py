@@ -439,7 +439,7 @@ def graph_explorer(expression="x*y + z", values="x=2, y=-3, z=4"):
     """Type an expression of names, numbers, + and * and the values of its names; see its graph,
     every node's value and its gradient after one backward pass."""
     from helpers import graphdraw
-    from helpers.computational_graph import build, check_expression
+    from helpers.computational_graph import build, check_expression, topological_order
 
     check_expression(expression)
     parse_assignments(values)
@@ -449,6 +449,11 @@ def graph_explorer(expression="x*y + z", values="x=2, y=-3, z=4"):
         root, _ = build(expression, parse_assignments(values))
         root.label = root.label or "w"
         root.backward()
+        for v in topological_order(root):  # the forward pass refuses overflow; the backward pass is checked here
+            if not math.isfinite(v.grad):
+                name = v.label if v.children or not v.label else f"{v.label} (= {v.data:g})"
+                raise ValueError(f"the gradient of w with respect to {name or 'a step'} overflows float64 "
+                                 f"(got {v.grad}): try smaller values")  # fmt: skip
         return root, f"w = {expression.strip()}"
 
     def draw(drawn):

@@ -280,6 +280,11 @@ FRAMES = {  # explorer: states it goes through, one control change at a time
             ("values", "x=2, y=2, z=3, o=4"),
             ("values", "x=-5123456, y=2, z=3, o=4"),  # numbers wider than their tiles: whole frames
             ("values", "x=-6234567, y=2, z=3, o=4"),
+            ("expression", "x*x*x*x*x*x*x*x*x*x"),  # drawn so small that its tiles are empty: whole frames
+            ("values", "x=1.5, y=2, z=3, o=4"),
+            ("values", "x=1.5, a=1, b=1, c=1, d=1, e=1, f=1, g=1, h=1, i=1, j=1, k=1, l=1, m=1, n=1"),
+            ("expression", "a+b+c+d+e+f+g+h+i+j+k+l+m+n"),
+            ("values", "a=1, b=1, c=1, d=1, e=1, f=1, g=1, h=1, i=1, j=1, k=1, l=1, m=1, n=2, x=1, y=2, z=3"),
             ("expression", "x*y + z"),
             ("values", "x=3, y=2, z=3, o=4"),
         ],

@@ -135,6 +135,7 @@ def test_graph_explorer_shows_values_and_gradients():
         ("x * y", "x=1, y=two", "could not read 'two'"),
         ("x * y", "x=1, y", "could not read 'y'"),
         ("x * y", "x=1, y=inf", "must be finite"),
+        ("a*b*c", "a=1e200, b=1e-200, c=1e200", "the gradient of w with respect to b (= 1e-200) overflows float64"),
     ],
 )
 def test_graph_explorer_bad_input_shows_a_message_and_runs_nothing(expression, values, words, capfd):
