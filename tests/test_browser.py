@@ -258,12 +258,15 @@ def round_of_presses(page, cell, notebook, capsys):
     returns the ms from each key press to its new figure."""
     kinds = [None]
     if cell.locator("select").count():
-        kinds = [*cell.locator("select option").all_inner_texts(), cell.locator("select").input_value()]
+        # the options' values, not their inner text: a cell scrolled out of view is not rendered (content-visibility)
+        # and its inner text can come back empty, which no option matches
+        values = cell.locator("select option").evaluate_all("options => options.map(o => o.value)")
+        kinds = [*values, cell.locator("select").input_value()]
     times = []
     for kind in kinds:
         if kind is not None:
             probe(page, cell)
-            cell.locator("select").select_option(kind)
+            cell.locator("select").select_option(value=kind)
             page.wait_for_function("() => window.__probe.images.length > 0", timeout=20_000)
         for row in slider_rows(cell):
             box = row.locator("input[type=number]")
